@@ -1,0 +1,76 @@
+using System.Buffers;
+
+namespace KestrelTcp.Protocols;
+
+/// <summary>
+/// LF-terminated lines. A trailing CR is stripped, so CRLF senders work too; the encoder writes LF.
+/// </summary>
+public sealed class LineCodec : FrameCodec
+{
+    private const byte Lf = (byte)'\n';
+    private const byte Cr = (byte)'\r';
+
+    /// <summary>Creates the codec.</summary>
+    public LineCodec(int maxFrameBytes = FramingOptions.DefaultMaxLineBytes)
+        : base(maxFrameBytes)
+    {
+    }
+
+    /// <inheritdoc />
+    public override FramingKind Kind => FramingKind.Line;
+
+    /// <inheritdoc />
+    protected override int SuffixLength => 1;
+
+    /// <inheritdoc />
+    public override bool TryParseMessage(in ReadOnlySequence<byte> input, ref SequencePosition consumed, ref SequencePosition examined, out ReadOnlySequence<byte> message)
+    {
+        // A line of MaxFrameBytes may be followed by CR and LF, so the LF must be within Max + 2 bytes.
+        // Searching only that window keeps the cost of a hostile unterminated stream bounded.
+        var window = (long)MaxFrameBytes + 2;
+        var searched = input.Length > window ? input.Slice(0, window) : input;
+        var lf = searched.PositionOf(Lf);
+        if (lf is null)
+        {
+            if (input.Length >= window)
+            {
+                throw FramingException.TooLargeUnterminated(MaxFrameBytes);
+            }
+
+            examined = input.End;
+            message = default;
+            return false;
+        }
+
+        var line = input.Slice(0, lf.Value);
+        var next = input.GetPosition(1, lf.Value);
+        if (!line.IsEmpty && LastByte(line) == Cr)
+        {
+            line = line.Slice(0, line.Length - 1);
+        }
+
+        if (line.Length > MaxFrameBytes)
+        {
+            throw FramingException.TooLarge(line.Length, MaxFrameBytes);
+        }
+
+        message = line;
+        consumed = next;
+        examined = next;
+        return true;
+    }
+
+    /// <inheritdoc />
+    protected override string? ValidatePayloadCore(in ReadOnlySequence<byte> payload) =>
+        payload.PositionOf(Lf) is null ? null : "The payload contains a line feed, which would split it into several lines.";
+
+    /// <inheritdoc />
+    protected override string? ValidatePayloadCore(ReadOnlySpan<byte> payload) =>
+        payload.Contains(Lf) ? "The payload contains a line feed, which would split it into several lines." : null;
+
+    /// <inheritdoc />
+    protected override void WriteSuffix(Span<byte> destination) => destination[0] = Lf;
+
+    private static byte LastByte(in ReadOnlySequence<byte> sequence) =>
+        sequence.IsSingleSegment ? sequence.FirstSpan[^1] : sequence.Slice(sequence.Length - 1).FirstSpan[0];
+}

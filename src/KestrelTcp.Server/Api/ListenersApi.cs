@@ -1,0 +1,46 @@
+using KestrelTcp.Server.Sessions;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace KestrelTcp.Server.Api;
+
+/// <summary>The <c>/api/listeners</c> routes.</summary>
+internal static class ListenersApi
+{
+    public static RouteGroupBuilder MapListenersApi(this RouteGroupBuilder api)
+    {
+        var listeners = api.MapGroup("/listeners").WithTags("Listeners");
+        listeners.MapGet("/", (ListenerCatalog catalog) => TypedResults.Ok(catalog.All.Select(ToInfo).ToArray()))
+            .WithName("ListListeners").WithSummary("The TCP listeners with mode, framing and session counts.");
+        listeners.MapPost("/{name}/broadcast", Broadcast)
+            .WithName("Broadcast").WithSummary("Send a payload to every session of a listener.");
+        return api;
+    }
+
+    internal static ListenerInfo ToInfo(Listener listener) => new(
+        listener.Name,
+        listener.Options.Address,
+        listener.BoundEndPoint?.Port ?? listener.Options.Port,
+        listener.Mode,
+        listener.Options.Framing,
+        listener.ConnectionCount,
+        listener.Options.MaxConnections,
+        listener.AcceptedTotal,
+        listener.RejectedTotal,
+        listener.Options.IdleTimeout.TotalSeconds,
+        Tls: false);
+
+    private static Results<Accepted<SendResponse>, ProblemHttpResult> Broadcast(string name, SendRequest request, SessionCommands commands, ListenerCatalog catalog)
+    {
+        if (catalog.Find(name) is null)
+        {
+            return ApiResults.NotFound($"There is no listener named '{name}'.");
+        }
+
+        if (!PayloadDecoder.TryDecode(request.Text, request.Hex, request.Base64, out var payload, out var error))
+        {
+            return ApiResults.BadRequest(error);
+        }
+
+        return ApiResults.FromSend(commands.Broadcast(name, payload));
+    }
+}

@@ -1,0 +1,159 @@
+using KestrelTcp.Server.Sessions;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace KestrelTcp.Server.Api;
+
+/// <summary>The <c>/api/sessions</c> and <c>/api/send</c> routes.</summary>
+internal static class SessionsApi
+{
+    /// <summary>Default page size for <c>GET /api/sessions</c>.</summary>
+    public const int DefaultPageSize = 50;
+
+    /// <summary>Largest page size: bounds the cost of one request at 10,000 sessions.</summary>
+    public const int MaxPageSize = 1000;
+
+    private static readonly Dictionary<string, Func<SessionInfo, IComparable?>> SortKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["id"] = s => s.Id,
+        ["listener"] = s => s.Listener,
+        ["remoteEndPoint"] = s => s.RemoteEndPoint,
+        ["connectedAt"] = s => s.ConnectedAt,
+        ["lastReceivedAt"] = s => s.LastReceivedAt,
+        ["lastSentAt"] = s => s.LastSentAt,
+        ["bytesIn"] = s => s.BytesIn,
+        ["bytesOut"] = s => s.BytesOut,
+        ["framesIn"] = s => s.FramesIn,
+        ["framesOut"] = s => s.FramesOut,
+        ["queuedBytes"] = s => s.QueuedBytes,
+    };
+
+    public static RouteGroupBuilder MapSessionsApi(this RouteGroupBuilder api)
+    {
+        var sessions = api.MapGroup("/sessions").WithTags("Sessions");
+        sessions.MapGet("/", List).WithName("ListSessions").WithSummary("Live sessions, filtered, sorted and paged.");
+        sessions.MapGet("/closed", (SessionRegistry registry) => TypedResults.Ok(registry.RecentlyClosed()))
+            .WithName("ListClosedSessions").WithSummary("Recently closed sessions with their close reason, newest first.");
+        sessions.MapGet("/{id}", Get).WithName("GetSession").WithSummary("One live session.");
+        sessions.MapGet("/{id}/messages", Messages).WithName("GetSessionMessages").WithSummary("A session's recent frames, oldest first.");
+        sessions.MapPost("/{id}/send", SendOne).WithName("SendToSession").WithSummary("Send a payload to one session, framed by its listener.");
+        sessions.MapDelete("/{id}", Kick).WithName("KickSession").WithSummary("Disconnect a session with a reason.");
+        api.MapPost("/send", SendMany).WithTags("Sessions").WithName("SendToSessions").WithSummary("Send a payload to several sessions.");
+        return api;
+    }
+
+    private static Results<Ok<SessionPage>, ProblemHttpResult> List(
+        SessionRegistry registry,
+        ListenerCatalog listeners,
+        string? listener = null,
+        string? q = null,
+        string? sort = null,
+        int page = 1,
+        int pageSize = DefaultPageSize)
+    {
+        if (listener is not null && listeners.Find(listener) is null)
+        {
+            return ApiResults.BadRequest($"listener: there is no listener named '{listener}'.");
+        }
+
+        if (page < 1)
+        {
+            return ApiResults.BadRequest($"page must be 1 or more (was {page}).");
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            return ApiResults.BadRequest($"pageSize must be between 1 and {MaxPageSize} (was {pageSize}).");
+        }
+
+        var descending = sort?.StartsWith('-') == true;
+        var sortName = sort?.TrimStart('-', '+');
+        Func<SessionInfo, IComparable?> key = s => s.ConnectedAt;
+        if (!string.IsNullOrEmpty(sortName) && !SortKeys.TryGetValue(sortName, out key!))
+        {
+            return ApiResults.BadRequest($"sort must be one of {string.Join(", ", SortKeys.Keys)}, with '-' in front for descending (was '{sort}').");
+        }
+
+        IEnumerable<SessionInfo> items = registry.All
+            .Where(s => listener is null || string.Equals(s.Listener.Name, listener, StringComparison.OrdinalIgnoreCase))
+            .Select(s => s.Snapshot());
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            items = items.Where(s => Matches(s, q.Trim()));
+        }
+
+        var ordered = descending
+            ? items.OrderByDescending(key).ThenBy(s => s.Id, StringComparer.Ordinal)
+            : items.OrderBy(key).ThenBy(s => s.Id, StringComparer.Ordinal);
+        var all = ordered.ToList();
+        var pageItems = all.Skip((page - 1) * pageSize).Take(pageSize).ToList();
+        return TypedResults.Ok(new SessionPage(pageItems, all.Count, page, pageSize));
+    }
+
+    private static bool Matches(SessionInfo s, string q) =>
+        s.Id.Contains(q, StringComparison.OrdinalIgnoreCase)
+        || s.Listener.Contains(q, StringComparison.OrdinalIgnoreCase)
+        || (s.RemoteEndPoint?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
+        || (s.LocalEndPoint?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
+
+    private static Results<Ok<SessionInfo>, ProblemHttpResult> Get(string id, SessionRegistry registry) =>
+        registry.TryGet(id, out var session)
+            ? TypedResults.Ok(session.Snapshot())
+            : ApiResults.NotFound($"No live session with id '{id}'.");
+
+    private static Results<Ok<MessageInfo[]>, ProblemHttpResult> Messages(string id, SessionRegistry registry, int? limit = null, long after = 0)
+    {
+        if (!registry.TryGet(id, out var session))
+        {
+            return ApiResults.NotFound($"No live session with id '{id}'.");
+        }
+
+        if (limit is < 1)
+        {
+            return ApiResults.BadRequest($"limit must be 1 or more (was {limit}).");
+        }
+
+        var frames = session.History.Snapshot(limit ?? int.MaxValue, Math.Max(0, after));
+        return TypedResults.Ok(Array.ConvertAll(frames, MessageInfo.From));
+    }
+
+    private static Results<Accepted<SendResponse>, ProblemHttpResult> SendOne(string id, SendRequest request, SessionCommands commands, SessionRegistry registry)
+    {
+        if (!registry.TryGet(id, out _))
+        {
+            return ApiResults.NotFound($"No live session with id '{id}'.");
+        }
+
+        if (!PayloadDecoder.TryDecode(request.Text, request.Hex, request.Base64, out var payload, out var error))
+        {
+            return ApiResults.BadRequest(error);
+        }
+
+        return ApiResults.FromSend(commands.Send([id], payload));
+    }
+
+    private static Results<Accepted<SendResponse>, ProblemHttpResult> SendMany(SendRequest request, SessionCommands commands)
+    {
+        if (request.SessionIds is not { Length: > 0 })
+        {
+            return ApiResults.BadRequest("Name at least one session in 'sessionIds'.");
+        }
+
+        if (!PayloadDecoder.TryDecode(request.Text, request.Hex, request.Base64, out var payload, out var error))
+        {
+            return ApiResults.BadRequest(error);
+        }
+
+        return ApiResults.FromSend(commands.Send(request.SessionIds, payload));
+    }
+
+    private static Results<NoContent, ProblemHttpResult> Kick(string id, SessionCommands commands, string? reason = null)
+    {
+        var result = commands.Kick([id], reason, "api");
+        return result.Status switch
+        {
+            CommandStatus.Ok => TypedResults.NoContent(),
+            CommandStatus.NotFound => ApiResults.NotFound(result.Error!),
+            _ => ApiResults.BadRequest(result.Error!),
+        };
+    }
+}

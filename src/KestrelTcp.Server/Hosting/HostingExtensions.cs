@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Connections;
+using KestrelTcp.Server.Sessions;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace KestrelTcp.Server.Hosting;
+
+/// <summary>Registration of configuration, Kestrel endpoints, shutdown drain and health endpoints.</summary>
+internal static class HostingExtensions
+{
+    /// <summary>Binds and validates <see cref="KestrelTcpOptions"/>, binds the TCP listeners and the HTTP
+    /// URLs in Kestrel, and sets up graceful shutdown.</summary>
+    public static WebApplicationBuilder AddKestrelTcpHosting(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IValidateOptions<KestrelTcpOptions>, KestrelTcpOptionsValidator>();
+        builder.Services.AddOptions<KestrelTcpOptions>()
+            .BindConfiguration(KestrelTcpOptions.SectionName)
+            .ValidateOnStart();
+
+        var urls = HttpEndpoints.Take(builder);
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<ListenerCatalog, SessionRegistry, ILoggerFactory>((kestrel, catalog, registry, loggers) =>
+            {
+                var logger = loggers.CreateLogger("KestrelTcp.Server.Sessions.Listener");
+                foreach (var listener in catalog.All)
+                {
+                    KestrelTcpOptionsValidator.TryParseAddress(listener.Options.Address, out var address);
+                    kestrel.Listen(new IPEndPoint(address, listener.Options.Port), listenOptions =>
+                    {
+                        listener.ListenOptions = listenOptions;
+                        listenOptions.Use(next => new ListenerConnectionMiddleware(next, listener, registry, logger).OnConnectionAsync);
+                        listenOptions.UseConnectionHandler<TcpSessionHandler>();
+                    });
+                }
+
+                HttpEndpoints.Bind(kestrel, urls);
+            });
+
+        builder.Services.AddOptions<HostOptions>()
+            .Configure<IOptions<KestrelTcpOptions>>((host, options) => host.ShutdownTimeout = options.Value.DrainTimeout + TimeSpan.FromSeconds(5));
+        builder.Services.AddHostedService<SessionDrainService>();
+        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("sessions", tags: ["ready"]);
+
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        return builder;
+    }
+
+    /// <summary><c>/healthz</c> (live) and <c>/readyz</c> (ready; 503 while draining).</summary>
+    public static WebApplication MapHealthEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+
+    /// <summary>Logs each TCP listener's bound endpoint once Kestrel has started.</summary>
+    public static WebApplication LogListenersOnStart(this WebApplication app)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KestrelTcp.Server.Sessions.Listener");
+            foreach (var listener in app.Services.GetRequiredService<ListenerCatalog>().All)
+            {
+                logger.ListenerBound(listener.Name, listener.BoundEndPoint?.ToString() ?? "?", listener.Mode, listener.Options.Framing.ToString());
+            }
+        });
+        return app;
+    }
+}

@@ -1,0 +1,28 @@
+namespace KestrelTcp.Server.Hosting;
+
+/// <summary>
+/// Server configuration, bound from the <c>KestrelTcp</c> section. Every key can be overridden by an
+/// environment variable such as <c>KestrelTcp__Listeners__default__Port=9100</c>.
+/// </summary>
+public sealed class KestrelTcpOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "KestrelTcp";
+
+    /// <summary>Folder for all durable data (audit log, Data Protection keys). Relative paths are
+    /// resolved against the working directory. Default <c>data</c>; <c>/data</c> (a volume) in the container.</summary>
+    public string DataPath { get; set; } = "data";
+
+    /// <summary>The raw TCP listeners, keyed by name.</summary>
+    public Dictionary<string, ListenerOptions> Listeners { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Per-session frame history.</summary>
+    public HistoryOptions History { get; set; } = new();
+
+    /// <summary>How many recently closed sessions are kept with their close reason. Default 500.</summary>
+    public int RecentlyClosedCapacity { get; set; } = 500;
+
+    /// <summary>How long shutdown waits for sessions to flush and close before aborting them. Default
+    /// 20 seconds: shorter than a container runtime's default stop grace period (30 s).</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+}

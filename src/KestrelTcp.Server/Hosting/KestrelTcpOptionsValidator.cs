@@ -1,0 +1,132 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace KestrelTcp.Server.Hosting;
+
+/// <summary>
+/// Validates <see cref="KestrelTcpOptions"/> at start. Each failure names the full configuration key,
+/// so a typo in appsettings.json or an environment variable stops the server with a message that says where.
+/// </summary>
+internal sealed partial class KestrelTcpOptionsValidator : IValidateOptions<KestrelTcpOptions>
+{
+    public ValidateOptionsResult Validate(string? name, KestrelTcpOptions options)
+    {
+        const string Root = KestrelTcpOptions.SectionName;
+        var errors = new List<string>();
+
+        if (string.IsNullOrWhiteSpace(options.DataPath))
+        {
+            errors.Add($"{Root}:DataPath must name a folder.");
+        }
+
+        if (options.Listeners.Count == 0)
+        {
+            errors.Add($"{Root}:Listeners must define at least one listener, for example {Root}:Listeners:default:Port=9000.");
+        }
+
+        var endpoints = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (listenerName, listener) in options.Listeners)
+        {
+            var path = $"{Root}:Listeners:{listenerName}";
+            if (!ListenerNamePattern().IsMatch(listenerName))
+            {
+                errors.Add($"{path}: listener names may use letters, digits, '-' and '_' (1 to 64 characters).");
+            }
+
+            if (listener is null)
+            {
+                errors.Add($"{path} is empty.");
+                continue;
+            }
+
+            if (!TryParseAddress(listener.Address, out _))
+            {
+                errors.Add($"{path}:Address must be an IP address, '0.0.0.0', '::' or 'localhost' (was '{listener.Address}').");
+            }
+
+            if (listener.Port is < 0 or > 65535)
+            {
+                errors.Add($"{path}:Port must be between 0 and 65535 (was {listener.Port}).");
+            }
+            else if (listener.Port != 0 && !endpoints.TryAdd($"{listener.Address}:{listener.Port}", listenerName))
+            {
+                errors.Add($"{path}:Port {listener.Port} on {listener.Address} is already used by listener '{endpoints[$"{listener.Address}:{listener.Port}"]}'.");
+            }
+
+            if (!Enum.IsDefined(listener.Mode))
+            {
+                errors.Add($"{path}:Mode must be Monitor, Echo or Broker.");
+            }
+
+            if (listener.MaxConnections < 1)
+            {
+                errors.Add($"{path}:MaxConnections must be at least 1 (was {listener.MaxConnections}).");
+            }
+
+            if (listener.IdleTimeout < TimeSpan.Zero)
+            {
+                errors.Add($"{path}:IdleTimeout must be zero (off) or positive (was {listener.IdleTimeout}).");
+            }
+
+            if (listener.KeepAliveTime < TimeSpan.FromSeconds(1) || listener.KeepAliveInterval < TimeSpan.FromSeconds(1))
+            {
+                errors.Add($"{path}:KeepAliveTime and {path}:KeepAliveInterval must be at least one second.");
+            }
+
+            if (listener.OutboundQueueBytes < 1024)
+            {
+                errors.Add($"{path}:OutboundQueueBytes must be at least 1024 (was {listener.OutboundQueueBytes}).");
+            }
+
+            if (listener.Framing is null)
+            {
+                errors.Add($"{path}:Framing is required.");
+            }
+            else
+            {
+                errors.AddRange(listener.Framing.Validate($"{path}:Framing"));
+            }
+        }
+
+        if (options.History.Frames is < 0 or > 10_000)
+        {
+            errors.Add($"{Root}:History:Frames must be between 0 and 10000 (was {options.History.Frames}).");
+        }
+
+        if (options.History.PreviewBytes is < 16 or > 1024 * 1024)
+        {
+            errors.Add($"{Root}:History:PreviewBytes must be between 16 and 1048576 (was {options.History.PreviewBytes}).");
+        }
+
+        if (options.RecentlyClosedCapacity is < 0 or > 100_000)
+        {
+            errors.Add($"{Root}:RecentlyClosedCapacity must be between 0 and 100000 (was {options.RecentlyClosedCapacity}).");
+        }
+
+        if (options.DrainTimeout <= TimeSpan.Zero || options.DrainTimeout > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"{Root}:DrainTimeout must be positive and at most 10 minutes (was {options.DrainTimeout}).");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    internal static bool TryParseAddress(string? text, out IPAddress address)
+    {
+        switch (text)
+        {
+            case "localhost":
+                address = IPAddress.Loopback;
+                return true;
+            case "*" or "+":
+                address = IPAddress.IPv6Any;
+                return true;
+            default:
+                return IPAddress.TryParse(text, out address!);
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex ListenerNamePattern();
+}

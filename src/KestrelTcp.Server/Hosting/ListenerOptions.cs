@@ -1,0 +1,49 @@
+using KestrelTcp.Protocols;
+
+namespace KestrelTcp.Server.Hosting;
+
+/// <summary>
+/// One raw TCP listener, configured under <c>KestrelTcp:Listeners:{name}</c>.
+/// </summary>
+public sealed class ListenerOptions
+{
+    /// <summary>Default <see cref="MaxConnections"/>: 10,000. Well under the default file-descriptor
+    /// limit, so a flood of connections cannot starve the HTTP side of sockets.</summary>
+    public const int DefaultMaxConnections = 10_000;
+
+    /// <summary>Default <see cref="OutboundQueueBytes"/>: 1 MiB. Enough to absorb bursts to a slow
+    /// reader; a client that falls further behind is closed as SlowConsumer instead of growing memory.</summary>
+    public const int DefaultOutboundQueueBytes = 1024 * 1024;
+
+    /// <summary>IP address to bind: <c>0.0.0.0</c> (all IPv4), <c>::</c> (all), <c>localhost</c> or an address. Default <c>0.0.0.0</c>.</summary>
+    public string Address { get; set; } = "0.0.0.0";
+
+    /// <summary>TCP port; 0 picks a free port (for tests). Default 9000.</summary>
+    public int Port { get; set; } = 9000;
+
+    /// <summary>What the listener does with received frames. Default <see cref="ListenerMode.Monitor"/>.</summary>
+    public ListenerMode Mode { get; set; } = ListenerMode.Monitor;
+
+    /// <summary>How the byte stream is split into frames. Default <see cref="FramingKind.Line"/> with 8 KiB lines.</summary>
+    public FramingOptions Framing { get; set; } = new();
+
+    /// <summary>Most concurrent sessions on this listener; further connections are closed at once with
+    /// reason ConnectionLimit. Default <see cref="DefaultMaxConnections"/>.</summary>
+    public int MaxConnections { get; set; } = DefaultMaxConnections;
+
+    /// <summary>Close a session after this long without a byte in either direction. Default 5 minutes; zero turns it off.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Enable TCP keepalive probes so that peers that vanished without a FIN are detected. Default on.</summary>
+    public bool KeepAlive { get; set; } = true;
+
+    /// <summary>Idle time before the first keepalive probe. Default 60 seconds.</summary>
+    public TimeSpan KeepAliveTime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Time between keepalive probes. Default 10 seconds (5 unanswered probes close the connection).</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Most bytes waiting to be sent to one session before it is closed as SlowConsumer.
+    /// Default <see cref="DefaultOutboundQueueBytes"/>.</summary>
+    public int OutboundQueueBytes { get; set; } = DefaultOutboundQueueBytes;
+}

@@ -1,0 +1,39 @@
+using KestrelTcp.Server.Api;
+using KestrelTcp.Server.Hosting;
+using KestrelTcp.Server.Sessions;
+
+namespace KestrelTcp.Server;
+
+/// <summary>
+/// Builds the server: the table of contents of the app. <c>Program</c> runs it; tests build it with
+/// their own configuration on port 0.
+/// </summary>
+public static class KestrelTcpApplication
+{
+    /// <summary>Builds the app. <paramref name="configure"/> runs first, so it can replace configuration.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json and wwwroot/ are linked into the output folder, so the app finds them
+            // wherever it is started from.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        configure?.Invoke(builder);
+
+        builder.AddKestrelTcpHosting();
+        builder.AddTcpSessions();
+        builder.AddKestrelTcpApi();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapHealthEndpoints();
+        app.MapKestrelTcpApi();
+        app.LogListenersOnStart();
+        return app;
+    }
+}

@@ -1,0 +1,4 @@
+using KestrelTcp.Server;
+
+var app = KestrelTcpApplication.Build(args);
+await app.RunAsync();

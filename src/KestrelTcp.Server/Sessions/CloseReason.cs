@@ -1,0 +1,35 @@
+namespace KestrelTcp.Server.Sessions;
+
+/// <summary>Why a session ended. Recorded for every closed session, shown and counted.</summary>
+public enum CloseReason
+{
+    /// <summary>The client closed its side of the connection.</summary>
+    ClientClosed,
+
+    /// <summary>The connection was reset or broke.</summary>
+    ConnectionReset,
+
+    /// <summary>Nothing was received or sent for longer than the listener's idle timeout.</summary>
+    IdleTimeout,
+
+    /// <summary>An operator disconnected the client.</summary>
+    Kicked,
+
+    /// <summary>The client sent a frame over the listener's maximum frame size.</summary>
+    FrameTooLarge,
+
+    /// <summary>The client broke the framing rules (bad length, truncated frame).</summary>
+    InvalidFrame,
+
+    /// <summary>The client did not read fast enough and its outbound queue went over the limit.</summary>
+    SlowConsumer,
+
+    /// <summary>The listener was at its connection limit.</summary>
+    ConnectionLimit,
+
+    /// <summary>The server shut down.</summary>
+    ServerShutdown,
+
+    /// <summary>An unexpected error; the detail and the log say which.</summary>
+    Error,
+}

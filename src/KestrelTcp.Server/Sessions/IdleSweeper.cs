@@ -1,0 +1,51 @@
+namespace KestrelTcp.Server.Sessions;
+
+/// <summary>
+/// Closes sessions that have been silent for longer than their listener's idle timeout. One timer for
+/// all sessions instead of one per session: it reads each session's last-activity stamp, which the
+/// session's own loops write.
+/// </summary>
+internal sealed class IdleSweeper : BackgroundService
+{
+    private readonly SessionRegistry _registry;
+    private readonly ILogger<IdleSweeper> _logger;
+    private readonly TimeSpan _period;
+
+    public IdleSweeper(SessionRegistry registry, ListenerCatalog listeners, ILogger<IdleSweeper> logger)
+    {
+        _registry = registry;
+        _logger = logger;
+        // Sweep at a quarter of the shortest timeout (between 50 ms and 1 s), so a session closes at
+        // most a quarter late.
+        var shortest = listeners.All.Select(l => l.Options.IdleTimeout).Where(t => t > TimeSpan.Zero).DefaultIfEmpty(TimeSpan.FromSeconds(4)).Min();
+        _period = TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_period);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                Sweep(DateTime.UtcNow.Ticks);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    internal void Sweep(long nowTicks)
+    {
+        foreach (var session in _registry.All)
+        {
+            var timeout = session.Listener.Options.IdleTimeout;
+            if (timeout > TimeSpan.Zero && nowTicks - session.LastActivityTicks > timeout.Ticks
+                && session.Close(CloseReason.IdleTimeout, $"No traffic for {timeout}."))
+            {
+                _logger.IdleTimeout(session.Id, timeout);
+            }
+        }
+    }
+}

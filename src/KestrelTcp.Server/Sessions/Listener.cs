@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Net;
+using KestrelTcp.Protocols;
+using KestrelTcp.Server.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace KestrelTcp.Server.Sessions;
+
+/// <summary>
+/// A configured TCP listener at run time: its options, its codec (shared by all its sessions), its
+/// live sessions and its connection count.
+/// </summary>
+internal sealed class Listener
+{
+    private int _connections;
+    private long _accepted;
+    private long _rejected;
+
+    public Listener(string name, ListenerOptions options)
+    {
+        Name = name;
+        Options = options;
+        Codec = options.Framing.CreateCodec();
+    }
+
+    public string Name { get; }
+
+    public ListenerOptions Options { get; }
+
+    public FrameCodec Codec { get; }
+
+    public ListenerMode Mode => Options.Mode;
+
+    /// <summary>The live sessions of this listener, by id.</summary>
+    public ConcurrentDictionary<string, Session> Sessions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Kestrel's options for this listener's endpoint; Kestrel writes the bound port back into them.</summary>
+    public ListenOptions? ListenOptions { get; set; }
+
+    /// <summary>The endpoint actually bound (with the real port when the configured port was 0), once Kestrel has started.</summary>
+    public IPEndPoint? BoundEndPoint => ListenOptions?.IPEndPoint;
+
+    public int ConnectionCount => Volatile.Read(ref _connections);
+
+    public long AcceptedTotal => Interlocked.Read(ref _accepted);
+
+    public long RejectedTotal => Interlocked.Read(ref _rejected);
+
+    /// <summary>Takes a connection slot, or returns false when the listener is at its limit.</summary>
+    public bool TryAcquireConnection()
+    {
+        var count = Interlocked.Increment(ref _connections);
+        if (count > Options.MaxConnections)
+        {
+            Interlocked.Decrement(ref _connections);
+            Interlocked.Increment(ref _rejected);
+            return false;
+        }
+
+        Interlocked.Increment(ref _accepted);
+        return true;
+    }
+
+    public void ReleaseConnection() => Interlocked.Decrement(ref _connections);
+}

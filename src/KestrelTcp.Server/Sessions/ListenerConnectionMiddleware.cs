@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Connections;
+
+namespace KestrelTcp.Server.Sessions;
+
+/// <summary>
+/// Runs first for every connection of one listener: refuses it when the listener is at its
+/// connection limit or the server is draining (recording why), and otherwise tags it with its listener.
+/// </summary>
+internal sealed class ListenerConnectionMiddleware
+{
+    private readonly ConnectionDelegate _next;
+    private readonly Listener _listener;
+    private readonly SessionRegistry _registry;
+    private readonly ILogger _logger;
+    private readonly ListenerFeature _feature;
+
+    public ListenerConnectionMiddleware(ConnectionDelegate next, Listener listener, SessionRegistry registry, ILogger logger)
+    {
+        _next = next;
+        _listener = listener;
+        _registry = registry;
+        _logger = logger;
+        _feature = new ListenerFeature(listener);
+    }
+
+    public async Task OnConnectionAsync(ConnectionContext connection)
+    {
+        if (_registry.IsDraining)
+        {
+            Refuse(connection, CloseReason.ServerShutdown, "The server is shutting down.");
+            return;
+        }
+
+        if (!_listener.TryAcquireConnection())
+        {
+            var detail = $"Listener '{_listener.Name}' is at its limit of {_listener.Options.MaxConnections} connections.";
+            _logger.ConnectionLimitReached(connection.ConnectionId, _listener.Name, _listener.Options.MaxConnections);
+            Refuse(connection, CloseReason.ConnectionLimit, detail);
+            return;
+        }
+
+        try
+        {
+            connection.Features.Set(_feature);
+            await _next(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            _listener.ReleaseConnection();
+        }
+    }
+
+    private void Refuse(ConnectionContext connection, CloseReason reason, string detail)
+    {
+        var now = DateTimeOffset.UtcNow;
+        _registry.RecordClosed(new SessionInfo(
+            connection.ConnectionId,
+            _listener.Name,
+            connection.RemoteEndPoint?.ToString(),
+            connection.LocalEndPoint?.ToString(),
+            now,
+            LastReceivedAt: null,
+            LastSentAt: null,
+            BytesIn: 0,
+            BytesOut: 0,
+            FramesIn: 0,
+            FramesOut: 0,
+            QueuedBytes: 0,
+            Encrypted: false,
+            ClosedAt: now,
+            CloseReason: reason,
+            CloseDetail: detail));
+    }
+}

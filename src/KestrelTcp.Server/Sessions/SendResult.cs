@@ -1,0 +1,14 @@
+namespace KestrelTcp.Server.Sessions;
+
+/// <summary>The outcome of putting a payload on a session's outbound queue.</summary>
+public enum SendResult
+{
+    /// <summary>Queued; the session's writer loop will send it.</summary>
+    Queued,
+
+    /// <summary>The session is closed or closing; nothing was queued.</summary>
+    Closed,
+
+    /// <summary>The queue was over its limit; the session is being closed as SlowConsumer.</summary>
+    SlowConsumer,
+}

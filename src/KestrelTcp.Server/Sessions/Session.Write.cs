@@ -1,0 +1,86 @@
+
+namespace KestrelTcp.Server.Sessions;
+
+internal sealed partial class Session
+{
+    /// <summary>
+    /// The one writer of <c>Transport.Output</c>: takes everything queued, encodes it straight into the
+    /// pipe and flushes once per batch, so a burst of small frames becomes few socket writes.
+    /// </summary>
+    private async Task WriteLoopAsync()
+    {
+        // Let the read loop start first; the writer has nothing to do until something is queued.
+        await Task.Yield();
+        var output = _connection.Transport.Output;
+        var codec = Listener.Codec;
+        var reader = _outbound.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                if (IsClosed && Volatile.Read(ref _drainOnClose) == 0)
+                {
+                    break;
+                }
+
+                var wrote = false;
+                while (reader.TryRead(out var frame))
+                {
+                    try
+                    {
+                        codec.WriteMessage(frame.Span, output);
+                        _framesOut++;
+                        _bytesOut += codec.GetEncodedLength(frame.Length);
+                        var now = DateTime.UtcNow.Ticks;
+                        _history.Record(FrameDirection.Out, frame.Sequence, now);
+                        if (Volatile.Read(ref _watchers) > 0)
+                        {
+                            PublishTraffic(FrameDirection.Out, frame.Sequence, now);
+                        }
+
+                        Volatile.Write(ref _lastSentTicks, now);
+                        wrote = true;
+                    }
+                    finally
+                    {
+                        Interlocked.Add(ref _queuedBytes, -frame.Length);
+                        frame.Return();
+                    }
+                }
+
+                if (wrote)
+                {
+                    var flush = await output.FlushAsync().ConfigureAwait(false);
+                    MarkChanged();
+                    if (flush.IsCanceled || flush.IsCompleted)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            // A payload the codec cannot frame got past validation: a bug, not the client's fault.
+            if (Close(Sessions.CloseReason.Error, ex.Message))
+            {
+                _logger.SessionError(Id, ex);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or Microsoft.AspNetCore.Connections.ConnectionResetException or OperationCanceledException)
+        {
+            Close(Sessions.CloseReason.ConnectionReset, ex.Message);
+        }
+        finally
+        {
+            _outbound.Writer.TryComplete();
+            while (reader.TryRead(out var frame))
+            {
+                Interlocked.Add(ref _queuedBytes, -frame.Length);
+                frame.Return();
+            }
+
+            await output.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+}

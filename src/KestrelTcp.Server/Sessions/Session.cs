@@ -1,0 +1,246 @@
+using System.Net;
+using System.Threading.Channels;
+using KestrelTcp.Server.Hosting;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+
+namespace KestrelTcp.Server.Sessions;
+
+/// <summary>
+/// One connected client. The read loop (<c>Session.Read.cs</c>) decodes frames; the write loop
+/// (<c>Session.Write.cs</c>) is the only code that touches <c>Transport.Output</c>; everything else
+/// talks to the session through its bounded outbound queue and <see cref="Close"/>.
+/// Counters are written by the session's own loops and read, possibly a little stale, by anyone.
+/// </summary>
+internal sealed partial class Session
+{
+    private readonly ConnectionContext _connection;
+    private readonly SessionEvents _events;
+    private readonly ILogger _logger;
+    private readonly SessionHistory _history;
+    private readonly Channel<OutboundFrame> _outbound;
+    private readonly int _outboundLimit;
+    private readonly int _previewBytes;
+
+    private long _bytesIn;
+    private long _bytesOut;
+    private long _framesIn;
+    private long _framesOut;
+    private long _queuedBytes;
+    private long _lastReceivedTicks;
+    private long _lastSentTicks;
+    private int _closeReason;
+    private string? _closeDetail;
+    private long _closedAtTicks;
+    private int _drainOnClose;
+    private int _watchers;
+    private int _changed;
+
+    public Session(ConnectionContext connection, Listener listener, HistoryOptions history, SessionEvents events, ILogger logger)
+    {
+        _connection = connection;
+        _events = events;
+        _logger = logger;
+        Listener = listener;
+        Id = connection.ConnectionId;
+        RemoteEndPoint = connection.RemoteEndPoint;
+        LocalEndPoint = connection.LocalEndPoint;
+        ConnectedAt = DateTimeOffset.UtcNow;
+        Encrypted = connection.Features.Get<ITlsHandshakeFeature>() is not null;
+        _history = new SessionHistory(history.Frames, history.PreviewBytes);
+        _outboundLimit = listener.Options.OutboundQueueBytes;
+        _previewBytes = history.PreviewBytes;
+        _outbound = Channel.CreateUnbounded<OutboundFrame>(new UnboundedChannelOptions
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            AllowSynchronousContinuations = false,
+        });
+    }
+
+    public string Id { get; }
+
+    public Listener Listener { get; }
+
+    public EndPoint? RemoteEndPoint { get; }
+
+    public EndPoint? LocalEndPoint { get; }
+
+    public DateTimeOffset ConnectedAt { get; }
+
+    public bool Encrypted { get; }
+
+    public bool IsClosed => Volatile.Read(ref _closeReason) != 0;
+
+    public CloseReason? CloseReason => Volatile.Read(ref _closeReason) is var r and > 0 ? (CloseReason)(r - 1) : null;
+
+    public string? CloseDetail => Volatile.Read(ref _closeDetail);
+
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    public SessionHistory History => _history;
+
+    /// <summary>The last time a byte went either way, in UTC ticks; for the idle sweep.</summary>
+    public long LastActivityTicks => Math.Max(
+        Math.Max(Volatile.Read(ref _lastReceivedTicks), Volatile.Read(ref _lastSentTicks)),
+        ConnectedAt.UtcTicks);
+
+    /// <summary>Someone (a dashboard viewer) wants this session's traffic.</summary>
+    public void AddWatcher() => Interlocked.Increment(ref _watchers);
+
+    public void RemoveWatcher() => Interlocked.Decrement(ref _watchers);
+
+    /// <summary>Clears the changed flag; the next change publishes a Changed event again.</summary>
+    public void AcknowledgeChange() => Volatile.Write(ref _changed, 0);
+
+    /// <summary>
+    /// Queues a payload for the writer loop. The payload must already be valid for the listener's
+    /// codec (see <c>FrameCodec.TryValidatePayload</c>). Never blocks; a queue over its limit closes
+    /// the session as SlowConsumer.
+    /// </summary>
+    public SendResult Enqueue(ReadOnlySpan<byte> payload) => Enqueue(OutboundFrame.Copy(payload));
+
+    /// <inheritdoc cref="Enqueue(ReadOnlySpan{byte})" />
+    public SendResult Enqueue(in System.Buffers.ReadOnlySequence<byte> payload) => Enqueue(OutboundFrame.Copy(payload));
+
+    /// <summary>
+    /// Closes the session once; later calls do nothing and return false. Kicks, errors and slow
+    /// consumers drop what is queued; a client that closed and a server shutdown let the queue drain first.
+    /// </summary>
+    public bool Close(CloseReason reason, string? detail = null)
+    {
+        if (Interlocked.CompareExchange(ref _closeReason, (int)reason + 1, 0) != 0)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _closeDetail, detail);
+        Volatile.Write(ref _closedAtTicks, DateTime.UtcNow.Ticks);
+        var drain = reason is Sessions.CloseReason.ClientClosed or Sessions.CloseReason.ServerShutdown;
+        Volatile.Write(ref _drainOnClose, drain ? 1 : 0);
+
+        _outbound.Writer.TryComplete();
+        _connection.Transport.Input.CancelPendingRead();
+        if (!drain)
+        {
+            _connection.Transport.Output.CancelPendingFlush();
+        }
+
+        if (reason == Sessions.CloseReason.SlowConsumer)
+        {
+            // The peer is not reading: nothing queued will get through, so do not wait for it.
+            _connection.Abort(new ConnectionAbortedException(detail ?? "Slow consumer."));
+        }
+
+        MarkChanged();
+        return true;
+    }
+
+    /// <summary>Tears the connection down now, without draining (the end of a shutdown's grace period).</summary>
+    public void Abort(string reason)
+    {
+        Close(Sessions.CloseReason.ServerShutdown, reason);
+        _connection.Abort(new ConnectionAbortedException(reason));
+    }
+
+    public SessionInfo Snapshot()
+    {
+        var closed = CloseReason;
+        var closedAt = Volatile.Read(ref _closedAtTicks);
+        return new SessionInfo(
+            Id,
+            Listener.Name,
+            RemoteEndPoint?.ToString(),
+            LocalEndPoint?.ToString(),
+            ConnectedAt,
+            ToTimestamp(Volatile.Read(ref _lastReceivedTicks)),
+            ToTimestamp(Volatile.Read(ref _lastSentTicks)),
+            Volatile.Read(ref _bytesIn),
+            Volatile.Read(ref _bytesOut),
+            Volatile.Read(ref _framesIn),
+            Volatile.Read(ref _framesOut),
+            QueuedBytes,
+            Encrypted,
+            closed is null ? null : ToTimestamp(closedAt),
+            closed,
+            closed is null ? null : CloseDetail);
+    }
+
+    /// <summary>Runs the session until it closes: the read loop here, the write loop beside it.</summary>
+    public async Task RunAsync()
+    {
+        var lifetime = _connection.Features.Get<IConnectionLifetimeNotificationFeature>();
+        using var shutdown = lifetime?.ConnectionClosedRequested.Register(
+            static state => ((Session)state!).Close(Sessions.CloseReason.ServerShutdown, "The server is shutting down."), this);
+
+        ConfigureKeepAlive();
+        var writing = WriteLoopAsync();
+        try
+        {
+            await ReadLoopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever ended the read loop, the writer finishes (drains or drops) and stops.
+            _outbound.Writer.TryComplete();
+            await writing.ConfigureAwait(false);
+            Close(Sessions.CloseReason.Error, "The session ended without a recorded reason.");
+        }
+    }
+
+    private SendResult Enqueue(OutboundFrame frame)
+    {
+        var queued = Interlocked.Add(ref _queuedBytes, frame.Length);
+        if (queued > _outboundLimit && queued != frame.Length)
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            frame.Return();
+            if (Close(Sessions.CloseReason.SlowConsumer, $"More than {_outboundLimit} bytes were waiting to be sent."))
+            {
+                _logger.SlowConsumer(Id, _outboundLimit);
+            }
+
+            return SendResult.SlowConsumer;
+        }
+
+        if (!_outbound.Writer.TryWrite(frame))
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            frame.Return();
+            return SendResult.Closed;
+        }
+
+        return SendResult.Queued;
+    }
+
+    private void MarkChanged()
+    {
+        if (Volatile.Read(ref _changed) == 0 && Interlocked.Exchange(ref _changed, 1) == 0)
+        {
+            _events.Publish(new SessionEvent(SessionEventKind.Changed, this));
+        }
+    }
+
+    private void ConfigureKeepAlive()
+    {
+        var options = Listener.Options;
+        if (!options.KeepAlive || _connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
+        {
+            return;
+        }
+
+        try
+        {
+            socket.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.KeepAlive, true);
+            socket.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.TcpKeepAliveTime, (int)options.KeepAliveTime.TotalSeconds);
+            socket.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.TcpKeepAliveInterval, (int)options.KeepAliveInterval.TotalSeconds);
+            socket.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.TcpKeepAliveRetryCount, 5);
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            _logger.KeepAliveFailed(Id, ex.Message);
+        }
+    }
+
+    private static DateTimeOffset? ToTimestamp(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+}

@@ -1,0 +1,9 @@
+namespace KestrelTcp.Server.Sessions;
+
+/// <summary>What happened to a session.</summary>
+internal enum SessionEventKind
+{
+    Opened,
+    Changed,
+    Closed,
+}

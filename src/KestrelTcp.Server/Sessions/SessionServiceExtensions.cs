@@ -1,0 +1,16 @@
+namespace KestrelTcp.Server.Sessions;
+
+/// <summary>Registration of the session layer.</summary>
+internal static class SessionServiceExtensions
+{
+    public static WebApplicationBuilder AddTcpSessions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ListenerCatalog>();
+        builder.Services.AddSingleton<SessionEvents>();
+        builder.Services.AddSingleton<SessionRegistry>();
+        builder.Services.AddSingleton<SessionCommands>();
+        builder.Services.AddSingleton<IdleSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IdleSweeper>());
+        return builder;
+    }
+}
