@@ -29,7 +29,7 @@ internal static class ListenersApi
         listener.Options.IdleTimeout.TotalSeconds,
         Tls: false);
 
-    private static Results<Accepted<SendResponse>, ProblemHttpResult> Broadcast(string name, SendRequest request, SessionCommands commands, ListenerCatalog catalog)
+    private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> Broadcast(string name, SendRequest request, SessionCommands commands, ListenerCatalog catalog, HttpContext http)
     {
         if (catalog.Find(name) is null)
         {
@@ -41,6 +41,6 @@ internal static class ListenersApi
             return ApiResults.BadRequest(error);
         }
 
-        return ApiResults.FromSend(commands.Broadcast(name, payload));
+        return ApiResults.FromSend(await commands.BroadcastAsync(ApiResults.Actor(http), name, payload, http.RequestAborted));
     }
 }

@@ -116,7 +116,7 @@ internal static class SessionsApi
         return TypedResults.Ok(Array.ConvertAll(frames, MessageInfo.From));
     }
 
-    private static Results<Accepted<SendResponse>, ProblemHttpResult> SendOne(string id, SendRequest request, SessionCommands commands, SessionRegistry registry)
+    private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> SendOne(string id, SendRequest request, SessionCommands commands, SessionRegistry registry, HttpContext http)
     {
         if (!registry.TryGet(id, out _))
         {
@@ -128,10 +128,10 @@ internal static class SessionsApi
             return ApiResults.BadRequest(error);
         }
 
-        return ApiResults.FromSend(commands.Send([id], payload));
+        return ApiResults.FromSend(await commands.SendAsync(ApiResults.Actor(http), [id], payload, http.RequestAborted));
     }
 
-    private static Results<Accepted<SendResponse>, ProblemHttpResult> SendMany(SendRequest request, SessionCommands commands)
+    private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> SendMany(SendRequest request, SessionCommands commands, HttpContext http)
     {
         if (request.SessionIds is not { Length: > 0 })
         {
@@ -143,12 +143,12 @@ internal static class SessionsApi
             return ApiResults.BadRequest(error);
         }
 
-        return ApiResults.FromSend(commands.Send(request.SessionIds, payload));
+        return ApiResults.FromSend(await commands.SendAsync(ApiResults.Actor(http), request.SessionIds, payload, http.RequestAborted));
     }
 
-    private static Results<NoContent, ProblemHttpResult> Kick(string id, SessionCommands commands, string? reason = null)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Kick(string id, SessionCommands commands, HttpContext http, string? reason = null)
     {
-        var result = commands.Kick([id], reason, "api");
+        var result = await commands.KickAsync(ApiResults.Actor(http), [id], reason, http.RequestAborted);
         return result.Status switch
         {
             CommandStatus.Ok => TypedResults.NoContent(),

@@ -24,32 +24,35 @@ internal sealed class SessionCommands
         _logger = logger;
     }
 
-    public CommandResult Send(IReadOnlyCollection<string>? sessionIds, byte[] payload)
+    public Task<CommandResult> SendAsync(CommandActor actor, IReadOnlyCollection<string>? sessionIds, byte[] payload, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         if (!TryResolve(sessionIds, out var sessions, out var problem))
         {
-            return problem;
+            return Task.FromResult(problem);
         }
 
-        return SendTo(sessions, payload);
+        return Task.FromResult(SendTo(sessions, payload));
     }
 
-    public CommandResult Broadcast(string listenerName, byte[] payload)
+    public Task<CommandResult> BroadcastAsync(CommandActor actor, string listenerName, byte[] payload, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         var listener = _listeners.Find(listenerName);
         if (listener is null)
         {
-            return CommandResult.NotFound($"There is no listener named '{listenerName}'.");
+            return Task.FromResult(CommandResult.NotFound($"There is no listener named '{listenerName}'."));
         }
 
-        return SendTo([.. listener.Sessions.Values], payload, listener);
+        return Task.FromResult(SendTo([.. listener.Sessions.Values], payload, listener));
     }
 
-    public CommandResult Kick(IReadOnlyCollection<string>? sessionIds, string? reason, string actor)
+    public Task<CommandResult> KickAsync(CommandActor actor, IReadOnlyCollection<string>? sessionIds, string? reason, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         if (!TryResolve(sessionIds, out var sessions, out var problem))
         {
-            return problem;
+            return Task.FromResult(problem);
         }
 
         var why = string.IsNullOrWhiteSpace(reason) ? "Kicked by an operator." : reason.Trim();
@@ -62,11 +65,11 @@ internal sealed class SessionCommands
         {
             if (session.Close(CloseReason.Kicked, why))
             {
-                _logger.SessionKicked(session.Id, actor, why);
+                _logger.SessionKicked(session.Id, actor.Name, why);
             }
         }
 
-        return CommandResult.Ok([.. sessions.Select(s => s.Id)], null, 0);
+        return Task.FromResult(CommandResult.Ok([.. sessions.Select(s => s.Id)], null, 0));
     }
 
     private CommandResult SendTo(IReadOnlyList<Session> sessions, byte[] payload, Listener? only = null)

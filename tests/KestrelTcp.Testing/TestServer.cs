@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Sockets;
+using KestrelTcp.Server;
+using KestrelTcp.Server.Sessions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KestrelTcp.Testing;
+
+/// <summary>
+/// A real KestrelTcp server (real Kestrel, real sockets) on loopback with port 0 for HTTP and for every
+/// TCP listener. Configuration comes only from the test: appsettings.json and environment variables
+/// are not read, so tests never depend on the machine.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly string _dataPath;
+    private bool _stopped;
+
+    private TestServer(WebApplication app, string dataPath)
+    {
+        App = app;
+        _dataPath = dataPath;
+    }
+
+    public WebApplication App { get; }
+
+    /// <summary>The HTTP base address (dashboard, API, hub).</summary>
+    public Uri HttpAddress { get; private set; } = null!;
+
+    public string DataPath => _dataPath;
+
+    /// <summary>Starts a server with one Line listener named <c>default</c> in Monitor mode, plus whatever
+    /// <paramref name="settings"/> adds or overrides (keys like <c>KestrelTcp:Listeners:default:Mode</c>).</summary>
+    public static async Task<TestServer> StartAsync(
+        IDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null,
+        bool includeDefaultListener = true,
+        string? dataPath = null)
+    {
+        dataPath ??= Path.Combine(Path.GetTempPath(), "kestreltcp-tests", Guid.NewGuid().ToString("N"));
+        var config = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["KestrelTcp:DataPath"] = dataPath,
+            ["KestrelTcp:DrainTimeout"] = "00:00:05",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (includeDefaultListener)
+        {
+            config["KestrelTcp:Listeners:default:Address"] = "127.0.0.1";
+            config["KestrelTcp:Listeners:default:Port"] = "0";
+            config["KestrelTcp:Listeners:default:Mode"] = "Monitor";
+            config["KestrelTcp:Listeners:default:Framing:Kind"] = "Line";
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
+        var app = KestrelTcpApplication.Build([], builder =>
+        {
+            builder.Configuration.Sources.Clear();
+            builder.Configuration.AddInMemoryCollection(config);
+            builder.Logging.ClearProviders();
+            builder.Logging.AddFilter(level => level >= LogLevel.Warning);
+            configure?.Invoke(builder);
+        });
+
+        var server = new TestServer(app, dataPath);
+        await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        server.HttpAddress = server.FindHttpAddress();
+        return server;
+    }
+
+    public T GetRequiredService<T>()
+        where T : notnull => App.Services.GetRequiredService<T>();
+
+    /// <summary>The bound TCP endpoint of a listener.</summary>
+    public IPEndPoint TcpEndPoint(string listener = "default") =>
+        GetRequiredService<ListenerCatalog>().Find(listener)?.BoundEndPoint
+        ?? throw new InvalidOperationException($"Listener '{listener}' is not bound.");
+
+    /// <summary>An HTTP client for the API.</summary>
+    public HttpClient CreateHttpClient() => new() { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Connects a raw TCP client to a listener.</summary>
+    public async Task<TestTcpClient> ConnectAsync(string listener = "default")
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(TcpEndPoint(listener)).WaitAsync(TimeSpan.FromSeconds(10));
+        return new TestTcpClient(socket);
+    }
+
+    /// <summary>Waits until the server holds exactly <paramref name="count"/> live sessions, failing after <paramref name="timeout"/>.</summary>
+    public Task WaitForSessionCountAsync(int count, TimeSpan? timeout = null) =>
+        Eventually.WaitAsync(() => GetRequiredService<SessionRegistry>().Count == count, timeout ?? TimeSpan.FromSeconds(10), $"expected {count} sessions");
+
+    /// <summary>The ids of the live sessions, oldest first.</summary>
+    public IReadOnlyList<string> SessionIds() =>
+        [.. GetRequiredService<SessionRegistry>().All.OrderBy(s => s.ConnectedAt).Select(s => s.Id)];
+
+    public async Task StopAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        await App.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await App.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private Uri FindHttpAddress()
+    {
+        var tcpPorts = GetRequiredService<ListenerCatalog>().All.Select(l => l.BoundEndPoint?.Port).ToHashSet();
+        var addresses = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        foreach (var address in addresses)
+        {
+            var uri = new Uri(address);
+            if (!tcpPorts.Contains(uri.Port))
+            {
+                return new Uri($"{uri.Scheme}://127.0.0.1:{uri.Port}/");
+            }
+        }
+
+        throw new InvalidOperationException($"No HTTP address among {string.Join(", ", addresses)}.");
+    }
+}
