@@ -10,10 +10,32 @@ namespace KestrelTcp.Server.Hosting;
 /// </summary>
 internal sealed partial class KestrelTcpOptionsValidator : IValidateOptions<KestrelTcpOptions>
 {
+    private readonly IConfiguration? _configuration;
+
+    public KestrelTcpOptionsValidator(IConfiguration? configuration = null) => _configuration = configuration;
+
     public ValidateOptionsResult Validate(string? name, KestrelTcpOptions options)
     {
         const string Root = KestrelTcpOptions.SectionName;
         var errors = new List<string>();
+
+        // The binder silently drops a dictionary entry it cannot convert (say Mode=Shout); bind such a
+        // listener again on its own to surface the converter's message, which names the key.
+        foreach (var section in _configuration?.GetSection($"{Root}:Listeners").GetChildren() ?? [])
+        {
+            if (!options.Listeners.ContainsKey(section.Key))
+            {
+                try
+                {
+                    section.Get<ListenerOptions>();
+                    errors.Add($"{section.Path} could not be read.");
+                }
+                catch (InvalidOperationException ex)
+                {
+                    errors.Add(ex.Message);
+                }
+            }
+        }
 
         if (string.IsNullOrWhiteSpace(options.DataPath))
         {
