@@ -8,6 +8,11 @@ namespace KestrelTcp.Protocols;
 /// </summary>
 public sealed class DelimiterCodec : FrameCodec
 {
+    private const string ContainsDelimiterError = "The payload contains the frame delimiter, which would split it into several frames.";
+
+    private const string EndsWithDelimiterStartError =
+        "The payload ends with the start of the frame delimiter, which together with the delimiter appended after it would end the frame early.";
+
     private readonly byte[] _delimiter;
 
     /// <summary>Creates the codec.</summary>
@@ -65,15 +70,54 @@ public sealed class DelimiterCodec : FrameCodec
     }
 
     /// <inheritdoc />
-    protected override string? ValidatePayloadCore(in ReadOnlySequence<byte> payload) =>
-        Contains(payload) ? "The payload contains the frame delimiter, which would split it into several frames." : null;
+    protected override string? ValidatePayloadCore(in ReadOnlySequence<byte> payload)
+    {
+        if (Contains(payload))
+        {
+            return ContainsDelimiterError;
+        }
+
+        // Only the last (delimiter length - 1) bytes can combine with the appended delimiter.
+        var tailLength = (int)Math.Min(payload.Length, _delimiter.Length - 1);
+        Span<byte> tail = tailLength <= 64 ? stackalloc byte[tailLength] : new byte[tailLength];
+        payload.Slice(payload.Length - tailLength).CopyTo(tail);
+        return EndsWithDelimiterStart(tail) ? EndsWithDelimiterStartError : null;
+    }
 
     /// <inheritdoc />
-    protected override string? ValidatePayloadCore(ReadOnlySpan<byte> payload) =>
-        payload.IndexOf(_delimiter) >= 0 ? "The payload contains the frame delimiter, which would split it into several frames." : null;
+    protected override string? ValidatePayloadCore(ReadOnlySpan<byte> payload)
+    {
+        if (payload.IndexOf(_delimiter) >= 0)
+        {
+            return ContainsDelimiterError;
+        }
+
+        var tailLength = Math.Min(payload.Length, _delimiter.Length - 1);
+        return EndsWithDelimiterStart(payload[^tailLength..]) ? EndsWithDelimiterStartError : null;
+    }
 
     /// <inheritdoc />
     protected override void WriteSuffix(Span<byte> destination) => _delimiter.CopyTo(destination);
+
+    /// <summary>
+    /// Whether the delimiter appended after a payload ending in <paramref name="tail"/> would not be
+    /// the first occurrence of the delimiter: true when the last k bytes of the payload are the first
+    /// k bytes of the delimiter and the delimiter's remaining bytes repeat its start (it overlaps
+    /// itself, like <c>7E7E</c>). The decoder would then end the frame early.
+    /// </summary>
+    private bool EndsWithDelimiterStart(ReadOnlySpan<byte> tail)
+    {
+        ReadOnlySpan<byte> delimiter = _delimiter;
+        for (var k = tail.Length; k >= 1; k--)
+        {
+            if (delimiter[..k].SequenceEqual(tail[^k..]) && delimiter[k..].SequenceEqual(delimiter[..^k]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private bool Contains(in ReadOnlySequence<byte> payload)
     {
