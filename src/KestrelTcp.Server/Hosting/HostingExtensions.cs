@@ -21,6 +21,7 @@ internal static class HostingExtensions
             .ValidateOnStart();
 
         var urls = HttpEndpoints.Take(builder);
+        builder.Services.AddTransient<IStartupFilter, HostingUrlsStartupFilter>();
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<ListenerCatalog, SessionRegistry, ILoggerFactory>((kestrel, catalog, registry, loggers) =>
             {

@@ -5,10 +5,11 @@ namespace KestrelTcp.Server.Hosting;
 
 /// <summary>
 /// Graceful shutdown. As soon as the host starts stopping, readiness turns 503 and new connections are
-/// refused; then every session flushes what is queued and closes with ServerShutdown. Sessions still
-/// open when <see cref="KestrelTcpOptions.DrainTimeout"/> runs out are aborted.
+/// refused; then, before any hosted service (Kestrel included) stops, every session flushes what is
+/// queued and closes with ServerShutdown. Sessions still open when
+/// <see cref="KestrelTcpOptions.DrainTimeout"/> runs out are aborted.
 /// </summary>
-internal sealed class SessionDrainService : IHostedService
+internal sealed class SessionDrainService : IHostedLifecycleService
 {
     private readonly SessionRegistry _registry;
     private readonly IHostApplicationLifetime _lifetime;
@@ -30,7 +31,16 @@ internal sealed class SessionDrainService : IHostedService
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Runs before every hosted service's StopAsync, so sessions drain while Kestrel still runs them.</summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         await _stopping.DisposeAsync().ConfigureAwait(false);
         _logger.DrainStarted(_registry.Count, _timeout);

@@ -41,10 +41,18 @@ internal sealed partial class Session
                         Volatile.Write(ref _lastReceivedTicks, DateTime.UtcNow.Ticks);
                     }
 
+                    var frames = 0;
                     while (codec.TryParseMessage(remaining, ref consumed, ref examined, out var frame))
                     {
                         OnFrameReceived(frame);
                         remaining = buffer.Slice(consumed);
+                        frames++;
+                    }
+
+                    if (frames > 0 && Listener.Mode == ListenerMode.Echo)
+                    {
+                        // Every echo of this read goes out in one flush, written on this thread.
+                        FlushOutbound();
                     }
 
                     if (arrived > 0)
@@ -112,7 +120,7 @@ internal sealed partial class Session
         switch (Listener.Mode)
         {
             case ListenerMode.Echo:
-                Enqueue(frame);
+                Enqueue(frame, wake: false);
                 break;
             case ListenerMode.Broker:
                 foreach (var other in Listener.Sessions.Values)

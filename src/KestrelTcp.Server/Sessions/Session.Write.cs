@@ -13,10 +13,9 @@ internal sealed partial class Session
         await Task.Yield();
         var output = _connection.Transport.Output;
         var codec = Listener.Codec;
-        var reader = _outbound.Reader;
         try
         {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            while (await _outbound.WaitToReadAsync().ConfigureAwait(false))
             {
                 if (IsClosed && Volatile.Read(ref _drainOnClose) == 0)
                 {
@@ -24,7 +23,7 @@ internal sealed partial class Session
                 }
 
                 var wrote = false;
-                while (reader.TryRead(out var frame))
+                while (_outbound.TryRead(out var frame))
                 {
                     try
                     {
@@ -73,8 +72,8 @@ internal sealed partial class Session
         }
         finally
         {
-            _outbound.Writer.TryComplete();
-            while (reader.TryRead(out var frame))
+            _outbound.Complete();
+            while (_outbound.TryRead(out var frame))
             {
                 Interlocked.Add(ref _queuedBytes, -frame.Length);
                 frame.Return();

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Threading.Channels;
 using KestrelTcp.Server.Hosting;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -18,7 +17,7 @@ internal sealed partial class Session
     private readonly SessionEvents _events;
     private readonly ILogger _logger;
     private readonly SessionHistory _history;
-    private readonly Channel<OutboundFrame> _outbound;
+    private readonly OutboundQueue _outbound = new();
     private readonly int _outboundLimit;
     private readonly int _previewBytes;
 
@@ -50,12 +49,6 @@ internal sealed partial class Session
         _history = new SessionHistory(history.Frames, history.PreviewBytes);
         _outboundLimit = listener.Options.OutboundQueueBytes;
         _previewBytes = history.PreviewBytes;
-        _outbound = Channel.CreateUnbounded<OutboundFrame>(new UnboundedChannelOptions
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            AllowSynchronousContinuations = false,
-        });
     }
 
     public string Id { get; }
@@ -98,10 +91,16 @@ internal sealed partial class Session
     /// codec (see <c>FrameCodec.TryValidatePayload</c>). Never blocks; a queue over its limit closes
     /// the session as SlowConsumer.
     /// </summary>
-    public SendResult Enqueue(ReadOnlySpan<byte> payload) => Enqueue(OutboundFrame.Copy(payload));
+    public SendResult Enqueue(ReadOnlySpan<byte> payload) => Enqueue(OutboundFrame.Copy(payload), wake: true);
 
     /// <inheritdoc cref="Enqueue(ReadOnlySpan{byte})" />
-    public SendResult Enqueue(in System.Buffers.ReadOnlySequence<byte> payload) => Enqueue(OutboundFrame.Copy(payload));
+    /// <param name="payload">The payload.</param>
+    /// <param name="wake">False to leave the writer asleep until <see cref="FlushOutbound"/>: the read loop
+    /// queues every echo of one read first, so they go out in one flush.</param>
+    public SendResult Enqueue(in System.Buffers.ReadOnlySequence<byte> payload, bool wake = true) => Enqueue(OutboundFrame.Copy(payload), wake);
+
+    /// <summary>Wakes the writer for frames queued with <c>wake: false</c>.</summary>
+    public void FlushOutbound() => _outbound.Wake();
 
     /// <summary>
     /// Closes the session once; later calls do nothing and return false. Kicks, errors and slow
@@ -119,7 +118,7 @@ internal sealed partial class Session
         var drain = reason is Sessions.CloseReason.ClientClosed or Sessions.CloseReason.ServerShutdown;
         Volatile.Write(ref _drainOnClose, drain ? 1 : 0);
 
-        _outbound.Writer.TryComplete();
+        _outbound.Complete();
         _connection.Transport.Input.CancelPendingRead();
         if (!drain)
         {
@@ -182,13 +181,13 @@ internal sealed partial class Session
         finally
         {
             // Whatever ended the read loop, the writer finishes (drains or drops) and stops.
-            _outbound.Writer.TryComplete();
+            _outbound.Complete();
             await writing.ConfigureAwait(false);
             Close(Sessions.CloseReason.Error, "The session ended without a recorded reason.");
         }
     }
 
-    private SendResult Enqueue(OutboundFrame frame)
+    private SendResult Enqueue(OutboundFrame frame, bool wake)
     {
         var queued = Interlocked.Add(ref _queuedBytes, frame.Length);
         if (queued > _outboundLimit && queued != frame.Length)
@@ -203,7 +202,7 @@ internal sealed partial class Session
             return SendResult.SlowConsumer;
         }
 
-        if (!_outbound.Writer.TryWrite(frame))
+        if (!_outbound.TryWrite(frame, wake))
         {
             Interlocked.Add(ref _queuedBytes, -frame.Length);
             frame.Return();

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Threading.Tasks.Sources;
+
+namespace KestrelTcp.Server.Sessions;
+
+/// <summary>
+/// A session's outbound queue: many producers, one consumer (the write loop). Producers can add
+/// several frames and wake the writer once, so a read that decodes 32 pipelined frames costs one
+/// flush. The writer's continuation runs inline on the thread that wakes it: when the read loop
+/// echoes, the write happens on the same thread with no hop through the thread pool, yet the write
+/// loop stays the only code that touches the output pipe.
+/// </summary>
+internal sealed class OutboundQueue : IValueTaskSource<bool>
+{
+    private readonly ConcurrentQueue<OutboundFrame> _items = new();
+    private ManualResetValueTaskSourceCore<bool> _signal;
+    private int _waiting;
+    private volatile bool _completed;
+
+    public OutboundQueue() => _signal.RunContinuationsAsynchronously = false;
+
+    public bool IsCompleted => _completed;
+
+    /// <summary>Adds a frame; false when the queue is completed (the caller still owns the frame).</summary>
+    public bool TryWrite(OutboundFrame frame, bool wake = true)
+    {
+        if (_completed)
+        {
+            return false;
+        }
+
+        _items.Enqueue(frame);
+        if (wake)
+        {
+            Wake();
+        }
+
+        return true;
+    }
+
+    public bool TryRead(out OutboundFrame frame) => _items.TryDequeue(out frame);
+
+    /// <summary>Resumes the writer if it is waiting for frames.</summary>
+    public void Wake()
+    {
+        if (Volatile.Read(ref _waiting) == 1 && Interlocked.Exchange(ref _waiting, 0) == 1)
+        {
+            _signal.SetResult(true);
+        }
+    }
+
+    /// <summary>No more frames will be accepted; the writer drains what is queued and stops.</summary>
+    public void Complete()
+    {
+        _completed = true;
+        Wake();
+    }
+
+    /// <summary>Waits until there is something to read (true) or the queue is completed and empty (false).
+    /// Only the single consumer may call this, and never concurrently with itself.</summary>
+    public ValueTask<bool> WaitToReadAsync()
+    {
+        if (!_items.IsEmpty)
+        {
+            return new ValueTask<bool>(true);
+        }
+
+        if (_completed)
+        {
+            return new ValueTask<bool>(!_items.IsEmpty);
+        }
+
+        _signal.Reset();
+        Volatile.Write(ref _waiting, 1);
+
+        // A producer may have added a frame (or completed) between the checks above and raising the
+        // flag; if we can take the flag back, nobody will signal, so answer now.
+        if ((!_items.IsEmpty || _completed) && Interlocked.Exchange(ref _waiting, 0) == 1)
+        {
+            return new ValueTask<bool>(!_items.IsEmpty || !_completed);
+        }
+
+        return new ValueTask<bool>(this, _signal.Version);
+    }
+
+    bool IValueTaskSource<bool>.GetResult(short token) => _signal.GetResult(token) && (!_items.IsEmpty || !_completed);
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _signal.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _signal.OnCompleted(continuation, state, token, flags);
+}
