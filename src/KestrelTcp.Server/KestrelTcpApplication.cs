@@ -1,5 +1,6 @@
 using KestrelTcp.Server.Api;
 using KestrelTcp.Server.Hosting;
+using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 
 namespace KestrelTcp.Server;
@@ -25,13 +26,17 @@ public static class KestrelTcpApplication
         builder.AddKestrelTcpHosting();
         builder.AddTcpSessions();
         builder.AddKestrelTcpApi();
+        builder.AddKestrelTcpSecurity();
 
         var app = builder.Build();
+        app.UseKestrelTcpSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseKestrelTcpSecurity();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapHealthEndpoints();
+        app.MapAuthEndpoints();
         app.MapKestrelTcpApi();
         app.LogListenersOnStart();
         return app;

@@ -1,7 +1,8 @@
 using KestrelTcp.Server;
 using KestrelTcp.Server.Hosting;
+using KestrelTcp.Server.Security;
 
-if (HealthProbeCommand.TryRun(args, out var exitCode))
+if (HealthProbeCommand.TryRun(args, out var exitCode) || CredentialCommands.TryRun(args, out exitCode))
 {
     return exitCode;
 }

@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using KestrelTcp.Server;
+using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -15,17 +17,23 @@ namespace KestrelTcp.Testing;
 /// <summary>
 /// A real KestrelTcp server (real Kestrel, real sockets) on loopback with port 0 for HTTP and for every
 /// TCP listener. Configuration comes only from the test: appsettings.json and environment variables
-/// are not read, so tests never depend on the machine.
+/// are not read, so tests never depend on the machine. Unless a test opts out, the server has the users
+/// and API keys of <see cref="TestCredentials"/>: <see cref="CreateHttpClient()"/> is an Operator.
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
+    /// <summary>The header that carries an API key (for hub connections: <c>options.Headers[ApiKeyHeaderName] = server.OperatorApiKey</c>).</summary>
+    public const string ApiKeyHeaderName = AuthSchemes.ApiKeyHeader;
+
     private readonly string _dataPath;
+    private readonly bool _keepData;
     private bool _stopped;
 
-    private TestServer(WebApplication app, string dataPath)
+    private TestServer(WebApplication app, string dataPath, bool keepData)
     {
         App = app;
         _dataPath = dataPath;
+        _keepData = keepData;
     }
 
     public WebApplication App { get; }
@@ -35,13 +43,34 @@ public sealed class TestServer : IAsyncDisposable
 
     public string DataPath => _dataPath;
 
+    /// <summary>An Operator API key (send it in <see cref="ApiKeyHeaderName"/>).</summary>
+    public string OperatorApiKey => TestCredentials.OperatorApiKey;
+
+    /// <summary>A Viewer API key.</summary>
+    public string ViewerApiKey => TestCredentials.ViewerApiKey;
+
+    /// <summary>The Operator user's name (for signing in through the login page).</summary>
+    public string OperatorUserName => TestCredentials.OperatorUserName;
+
+    public string OperatorPassword => TestCredentials.OperatorPassword;
+
+    /// <summary>The Viewer user's name.</summary>
+    public string ViewerUserName => TestCredentials.ViewerUserName;
+
+    public string ViewerPassword => TestCredentials.ViewerPassword;
+
     /// <summary>Starts a server with one Line listener named <c>default</c> in Monitor mode, plus whatever
-    /// <paramref name="settings"/> adds or overrides (keys like <c>KestrelTcp:Listeners:default:Mode</c>).</summary>
+    /// <paramref name="settings"/> adds or overrides (keys like <c>KestrelTcp:Listeners:default:Mode</c>).
+    /// <paramref name="includeDefaultCredentials"/> false leaves out the test users and keys (then the
+    /// server creates its first-run operator); <paramref name="keepDataPath"/> true keeps the data folder
+    /// after disposal, for a second server on the same data (a restart).</summary>
     public static async Task<TestServer> StartAsync(
         IDictionary<string, string?>? settings = null,
         Action<WebApplicationBuilder>? configure = null,
         bool includeDefaultListener = true,
-        string? dataPath = null)
+        string? dataPath = null,
+        bool includeDefaultCredentials = true,
+        bool keepDataPath = false)
     {
         dataPath ??= Path.Combine(Path.GetTempPath(), "kestreltcp-tests", Guid.NewGuid().ToString("N"));
         var config = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -59,6 +88,14 @@ public sealed class TestServer : IAsyncDisposable
             config["KestrelTcp:Listeners:default:Framing:Kind"] = "Line";
         }
 
+        if (includeDefaultCredentials)
+        {
+            foreach (var (key, value) in TestCredentials.Settings)
+            {
+                config[key] = value;
+            }
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             config[key] = value;
@@ -73,7 +110,7 @@ public sealed class TestServer : IAsyncDisposable
             configure?.Invoke(builder);
         });
 
-        var server = new TestServer(app, dataPath);
+        var server = new TestServer(app, dataPath, keepDataPath);
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         server.HttpAddress = server.FindHttpAddress();
         return server;
@@ -87,8 +124,43 @@ public sealed class TestServer : IAsyncDisposable
         GetRequiredService<ListenerCatalog>().Find(listener)?.BoundEndPoint
         ?? throw new InvalidOperationException($"Listener '{listener}' is not bound.");
 
-    /// <summary>An HTTP client for the API.</summary>
-    public HttpClient CreateHttpClient() => new() { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>An HTTP client for the API, authenticated as an Operator (API key).</summary>
+    public HttpClient CreateHttpClient() => CreateHttpClient(TestRole.Operator);
+
+    /// <summary>An HTTP client for the API with the API key of <paramref name="role"/> (none for Anonymous).</summary>
+    public HttpClient CreateHttpClient(TestRole role)
+    {
+        var http = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (role != TestRole.Anonymous)
+        {
+            http.DefaultRequestHeaders.Add(ApiKeyHeaderName, TestCredentials.ApiKey(role));
+        }
+
+        return http;
+    }
+
+    /// <summary>An HTTP client without any credentials.</summary>
+    public HttpClient CreateAnonymousHttpClient() => CreateHttpClient(TestRole.Anonymous);
+
+    /// <summary>An HTTP client with a cookie jar, signed in through <c>POST /auth/login</c> as the user of
+    /// <paramref name="role"/>, as a browser would be.</summary>
+    public async Task<HttpClient> CreateSignedInHttpClientAsync(TestRole role)
+    {
+        var (userName, password) = TestCredentials.User(role);
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+        {
+            BaseAddress = HttpAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        using var response = await http.PostAsJsonAsync("/auth/login", new { userName, password }).WaitAsync(TimeSpan.FromSeconds(30));
+        if (!response.IsSuccessStatusCode)
+        {
+            http.Dispose();
+            throw new InvalidOperationException($"Signing in as {userName} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return http;
+    }
 
     /// <summary>Connects a raw TCP client to a listener.</summary>
     public async Task<TestTcpClient> ConnectAsync(string listener = "default")
@@ -121,6 +193,11 @@ public sealed class TestServer : IAsyncDisposable
     {
         await StopAsync();
         await App.DisposeAsync();
+        if (_keepData)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_dataPath, recursive: true);

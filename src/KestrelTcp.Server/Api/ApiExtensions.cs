@@ -1,3 +1,5 @@
+using KestrelTcp.Server.Security;
+
 namespace KestrelTcp.Server.Api;
 
 /// <summary>Registration and routes of the JSON API under <c>/api</c>.</summary>
@@ -12,9 +14,11 @@ internal static class ApiExtensions
 
     public static WebApplication MapKestrelTcpApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api");
+        // Reading needs a signed-in Viewer (or Operator); commands add the Operator policy per endpoint.
+        var api = app.MapGroup("/api").RequireAuthorization(AuthorizationPolicies.Viewer);
         api.MapSessionsApi();
         api.MapListenersApi();
+        api.MapAuditApi();
         app.MapOpenApi();
         return app;
     }

@@ -1,3 +1,4 @@
+using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,14 +13,17 @@ internal static class ApiResults
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found.");
 
-    /// <summary>Who is calling: the signed-in user or API key, else "anonymous".</summary>
-    public static CommandActor Actor(HttpContext http) =>
-        new(http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name ?? "unknown" : "anonymous", http.Connection.RemoteIpAddress?.ToString());
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.");
+
+    /// <summary>Who is calling: the signed-in user or API key with its role, else "anonymous"; and from where.</summary>
+    public static CommandActor Actor(HttpContext http) => http.User.ToActor(http.Connection.RemoteIpAddress);
 
     public static Results<Accepted<SendResponse>, ProblemHttpResult> FromSend(CommandResult result) => result.Status switch
     {
         CommandStatus.Ok => TypedResults.Accepted((string?)null, new SendResponse(result.Sessions, result.Failed, result.Bytes)),
         CommandStatus.NotFound => NotFound(result.Error!),
+        CommandStatus.Forbidden => Forbidden(result.Error!),
         _ => BadRequest(result.Error!),
     };
 }

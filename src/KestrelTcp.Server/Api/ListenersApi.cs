@@ -1,3 +1,4 @@
+using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,7 +13,8 @@ internal static class ListenersApi
         listeners.MapGet("/", (ListenerCatalog catalog) => TypedResults.Ok(catalog.All.Select(ToInfo).ToArray()))
             .WithName("ListListeners").WithSummary("The TCP listeners with mode, framing and session counts.");
         listeners.MapPost("/{name}/broadcast", Broadcast)
-            .WithName("Broadcast").WithSummary("Send a payload to every session of a listener.");
+            .WithName("Broadcast").WithSummary("Send a payload to every session of a listener.")
+            .RequireAuthorization(AuthorizationPolicies.Operator).WithMetadata(new AuditedAction(AuditAction.Broadcast, DeniedRequests.DescribeBroadcastAsync));
         return api;
     }
 
@@ -27,7 +29,7 @@ internal static class ListenersApi
         listener.AcceptedTotal,
         listener.RejectedTotal,
         listener.Options.IdleTimeout.TotalSeconds,
-        Tls: false);
+        Tls: listener.Options.Tls is not null);
 
     private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> Broadcast(string name, SendRequest request, SessionCommands commands, ListenerCatalog catalog, HttpContext http)
     {

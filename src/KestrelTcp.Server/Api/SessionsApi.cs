@@ -1,3 +1,4 @@
+using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -35,9 +36,12 @@ internal static class SessionsApi
             .WithName("ListClosedSessions").WithSummary("Recently closed sessions with their close reason, newest first.");
         sessions.MapGet("/{id}", Get).WithName("GetSession").WithSummary("One live session.");
         sessions.MapGet("/{id}/messages", Messages).WithName("GetSessionMessages").WithSummary("A session's recent frames, oldest first.");
-        sessions.MapPost("/{id}/send", SendOne).WithName("SendToSession").WithSummary("Send a payload to one session, framed by its listener.");
-        sessions.MapDelete("/{id}", Kick).WithName("KickSession").WithSummary("Disconnect a session with a reason.");
-        api.MapPost("/send", SendMany).WithTags("Sessions").WithName("SendToSessions").WithSummary("Send a payload to several sessions.");
+        sessions.MapPost("/{id}/send", SendOne).WithName("SendToSession").WithSummary("Send a payload to one session, framed by its listener.")
+            .RequireAuthorization(AuthorizationPolicies.Operator).WithMetadata(new AuditedAction(AuditAction.Send, DeniedRequests.DescribeSendOneAsync));
+        sessions.MapDelete("/{id}", Kick).WithName("KickSession").WithSummary("Disconnect a session with a reason.")
+            .RequireAuthorization(AuthorizationPolicies.Operator).WithMetadata(new AuditedAction(AuditAction.Kick, DeniedRequests.DescribeKickAsync));
+        api.MapPost("/send", SendMany).WithTags("Sessions").WithName("SendToSessions").WithSummary("Send a payload to several sessions.")
+            .RequireAuthorization(AuthorizationPolicies.Operator).WithMetadata(new AuditedAction(AuditAction.Send, DeniedRequests.DescribeSendManyAsync));
         return api;
     }
 
@@ -153,6 +157,7 @@ internal static class SessionsApi
         {
             CommandStatus.Ok => TypedResults.NoContent(),
             CommandStatus.NotFound => ApiResults.NotFound(result.Error!),
+            CommandStatus.Forbidden => ApiResults.Forbidden(result.Error!),
             _ => ApiResults.BadRequest(result.Error!),
         };
     }

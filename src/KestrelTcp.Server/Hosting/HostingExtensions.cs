@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Connections;
+using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -32,7 +33,14 @@ internal static class HostingExtensions
                     kestrel.Listen(new IPEndPoint(address, listener.Options.Port), listenOptions =>
                     {
                         listener.ListenOptions = listenOptions;
+                        // The connection limit runs before the TLS handshake, so a flood of connections
+                        // over the limit is refused without costing a handshake each.
                         listenOptions.Use(next => new ListenerConnectionMiddleware(next, listener, registry, logger).OnConnectionAsync);
+                        if (listener.Options.Tls is { } tls)
+                        {
+                            listenOptions.UseHttps(ListenerTls.CreateOptions(listener.Name, tls, logger));
+                        }
+
                         listenOptions.UseConnectionHandler<TcpSessionHandler>();
                     });
                 }
@@ -56,8 +64,9 @@ internal static class HostingExtensions
     /// <summary><c>/healthz</c> (live) and <c>/readyz</c> (ready; 503 while draining).</summary>
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        // Open without signing in: probes from load balancers and the container's HEALTHCHECK.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using KestrelTcp.Server.Security;
 using Microsoft.Extensions.Options;
 
 namespace KestrelTcp.Server.Hosting;
@@ -108,6 +109,11 @@ internal sealed partial class KestrelTcpOptionsValidator : IValidateOptions<Kest
             else
             {
                 errors.AddRange(listener.Framing.Validate($"{path}:Framing"));
+            }
+
+            if (listener.Tls is not null)
+            {
+                errors.AddRange(ListenerTls.Validate($"{path}:Tls", listener.Tls));
             }
         }
 

@@ -46,4 +46,7 @@ public sealed class ListenerOptions
     /// <summary>Most bytes waiting to be sent to one session before it is closed as SlowConsumer.
     /// Default <see cref="DefaultOutboundQueueBytes"/>.</summary>
     public int OutboundQueueBytes { get; set; } = DefaultOutboundQueueBytes;
+
+    /// <summary>TLS for this listener; null (the default) for plain TCP.</summary>
+    public ListenerTlsOptions? Tls { get; set; }
 }

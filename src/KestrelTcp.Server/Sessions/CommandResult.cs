@@ -14,6 +14,8 @@ public sealed record CommandResult(CommandStatus Status, string? Error, IReadOnl
 
     public static CommandResult NotFound(string error) => new(CommandStatus.NotFound, error, [], NoFailures, 0);
 
+    public static CommandResult Forbidden(string error) => new(CommandStatus.Forbidden, error, [], NoFailures, 0);
+
     public static CommandResult Ok(IReadOnlyList<string> sessions, IReadOnlyDictionary<string, SendResult>? failed, int bytes) =>
         new(CommandStatus.Ok, null, sessions, failed ?? NoFailures, bytes);
 }

@@ -11,4 +11,7 @@ public enum CommandStatus
 
     /// <summary>A session or listener does not exist; nothing was done.</summary>
     NotFound,
+
+    /// <summary>The caller lacks the Operator role; nothing was done (the attempt is in the audit log).</summary>
+    Forbidden,
 }

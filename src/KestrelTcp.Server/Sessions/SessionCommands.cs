@@ -1,9 +1,13 @@
+using KestrelTcp.Server.Security;
+
 namespace KestrelTcp.Server.Sessions;
 
 /// <summary>
 /// The operator's commands — send, broadcast, kick — shared by the REST API and the dashboard hub.
 /// Every target and the payload are checked before anything is queued, so a command is either
-/// refused whole or carried out: nothing is half-sent.
+/// refused whole or carried out: nothing is half-sent. Only an Operator may command; every command,
+/// allowed or not, is written to the audit log before it takes effect, and a command the log cannot
+/// record is not carried out.
 /// </summary>
 internal sealed class SessionCommands
 {
@@ -15,52 +19,87 @@ internal sealed class SessionCommands
 
     private readonly SessionRegistry _registry;
     private readonly ListenerCatalog _listeners;
+    private readonly AuditLog _audit;
     private readonly ILogger<SessionCommands> _logger;
 
-    public SessionCommands(SessionRegistry registry, ListenerCatalog listeners, ILogger<SessionCommands> logger)
+    public SessionCommands(SessionRegistry registry, ListenerCatalog listeners, AuditLog audit, ILogger<SessionCommands> logger)
     {
         _registry = registry;
         _listeners = listeners;
+        _audit = audit;
         _logger = logger;
     }
 
-    public Task<CommandResult> SendAsync(CommandActor actor, IReadOnlyCollection<string>? sessionIds, byte[] payload, CancellationToken cancellationToken = default)
+    public async Task<CommandResult> SendAsync(CommandActor actor, IReadOnlyCollection<string>? sessionIds, byte[] payload, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        if (!TryResolve(sessionIds, out var sessions, out var problem))
+        ArgumentNullException.ThrowIfNull(payload);
+        if (!actor.IsOperator)
         {
-            return Task.FromResult(problem);
+            return await DenyAsync(actor, AuditAction.Send, null, sessionIds, payload).ConfigureAwait(false);
         }
 
-        return Task.FromResult(SendTo(sessions, payload));
+        if (!TryResolve(sessionIds, out var sessions, out var problem)
+            || !TryValidatePayload(sessions.Select(s => s.Listener).Distinct(), payload, out problem))
+        {
+            await AuditAsync(actor, AuditAction.Send, problem, null, sessionIds, payload, null).ConfigureAwait(false);
+            return problem;
+        }
+
+        await AuditAsync(actor, AuditAction.Send, null, null, sessions.Select(s => s.Id), payload, null).ConfigureAwait(false);
+        return Enqueue(sessions, payload);
     }
 
-    public Task<CommandResult> BroadcastAsync(CommandActor actor, string listenerName, byte[] payload, CancellationToken cancellationToken = default)
+    public async Task<CommandResult> BroadcastAsync(CommandActor actor, string listenerName, byte[] payload, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(payload);
+        if (!actor.IsOperator)
+        {
+            return await DenyAsync(actor, AuditAction.Broadcast, listenerName, null, payload).ConfigureAwait(false);
+        }
+
         var listener = _listeners.Find(listenerName);
         if (listener is null)
         {
-            return Task.FromResult(CommandResult.NotFound($"There is no listener named '{listenerName}'."));
+            var missing = CommandResult.NotFound($"There is no listener named '{listenerName}'.");
+            await AuditAsync(actor, AuditAction.Broadcast, missing, listenerName, null, payload, null).ConfigureAwait(false);
+            return missing;
         }
 
-        return Task.FromResult(SendTo([.. listener.Sessions.Values], payload, listener));
+        if (!TryValidatePayload([listener], payload, out var problem))
+        {
+            await AuditAsync(actor, AuditAction.Broadcast, problem, listener.Name, null, payload, null).ConfigureAwait(false);
+            return problem;
+        }
+
+        // The audit record names exactly the sessions the payload is then queued for.
+        List<Session> sessions = [.. listener.Sessions.Values];
+        await AuditAsync(actor, AuditAction.Broadcast, null, listener.Name, sessions.Select(s => s.Id), payload, null).ConfigureAwait(false);
+        return Enqueue(sessions, payload);
     }
 
-    public Task<CommandResult> KickAsync(CommandActor actor, IReadOnlyCollection<string>? sessionIds, string? reason, CancellationToken cancellationToken = default)
+    public async Task<CommandResult> KickAsync(CommandActor actor, IReadOnlyCollection<string>? sessionIds, string? reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        if (!TryResolve(sessionIds, out var sessions, out var problem))
-        {
-            return Task.FromResult(problem);
-        }
-
         var why = string.IsNullOrWhiteSpace(reason) ? "Kicked by an operator." : reason.Trim();
         if (why.Length > MaxReasonLength)
         {
             why = why[..MaxReasonLength];
         }
 
+        if (!actor.IsOperator)
+        {
+            return await DenyAsync(actor, AuditAction.Kick, null, sessionIds, null).ConfigureAwait(false);
+        }
+
+        if (!TryResolve(sessionIds, out var sessions, out var problem))
+        {
+            await AuditAsync(actor, AuditAction.Kick, problem, null, sessionIds, null, why).ConfigureAwait(false);
+            return problem;
+        }
+
+        await AuditAsync(actor, AuditAction.Kick, null, null, sessions.Select(s => s.Id), null, why).ConfigureAwait(false);
         foreach (var session in sessions)
         {
             if (session.Close(CloseReason.Kicked, why))
@@ -69,20 +108,48 @@ internal sealed class SessionCommands
             }
         }
 
-        return Task.FromResult(CommandResult.Ok([.. sessions.Select(s => s.Id)], null, 0));
+        return CommandResult.Ok([.. sessions.Select(s => s.Id)], null, 0);
     }
 
-    private CommandResult SendTo(IReadOnlyList<Session> sessions, byte[] payload, Listener? only = null)
+    /// <summary>Refuses a caller without the Operator role, after recording the attempt.</summary>
+    private async Task<CommandResult> DenyAsync(CommandActor actor, AuditAction action, string? listener, IEnumerable<string>? sessionIds, byte[]? payload)
     {
-        // Validate against every codec involved before queuing anything.
-        foreach (var listener in only is null ? sessions.Select(s => s.Listener).Distinct() : [only])
+        _logger.ActionDenied(action, actor.Name, actor.Role, actor.RemoteAddress);
+        await _audit.WriteAsync(AuditEvent.ForCommand(actor, action, AuditResult.Denied, listener, sessionIds, payload, AuditingAuthorizationResultHandler.DeniedDetail)).ConfigureAwait(false);
+        return CommandResult.Forbidden($"{action} needs the Operator role; {actor.Name} is {(actor.Role is { } role ? $"a {role}" : "not signed in")}.");
+    }
+
+    /// <summary>Records an authorized command: Allowed when <paramref name="problem"/> is null (it happens
+    /// next), else Invalid or NotFound (nothing happens).</summary>
+    private Task AuditAsync(CommandActor actor, AuditAction action, CommandResult? problem, string? listener, IEnumerable<string>? sessionIds, byte[]? payload, string? detail)
+    {
+        var result = problem?.Status switch
+        {
+            null => AuditResult.Allowed,
+            CommandStatus.NotFound => AuditResult.NotFound,
+            _ => AuditResult.Invalid,
+        };
+        return _audit.WriteAsync(AuditEvent.ForCommand(actor, action, result, listener, sessionIds, payload, problem?.Error ?? detail));
+    }
+
+    /// <summary>Checks the payload against every codec involved before anything is queued.</summary>
+    private static bool TryValidatePayload(IEnumerable<Listener> listeners, byte[] payload, out CommandResult problem)
+    {
+        foreach (var listener in listeners)
         {
             if (!listener.Codec.TryValidatePayload(payload, out var error))
             {
-                return CommandResult.Invalid($"Listener '{listener.Name}' ({listener.Options.Framing}): {error}");
+                problem = CommandResult.Invalid($"Listener '{listener.Name}' ({listener.Options.Framing}): {error}");
+                return false;
             }
         }
 
+        problem = null!;
+        return true;
+    }
+
+    private static CommandResult Enqueue(IReadOnlyList<Session> sessions, byte[] payload)
+    {
         var sent = new List<string>(sessions.Count);
         Dictionary<string, SendResult>? failed = null;
         foreach (var session in sessions)

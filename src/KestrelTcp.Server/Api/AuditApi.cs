@@ -1,0 +1,35 @@
+using KestrelTcp.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace KestrelTcp.Server.Api;
+
+/// <summary>The <c>/api/audit</c> route: the audit log for operators, newest first.</summary>
+internal static class AuditApi
+{
+    /// <summary>Default page size.</summary>
+    public const int DefaultPageSize = 50;
+
+    public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/audit", ListAsync)
+            .RequireAuthorization(AuthorizationPolicies.Operator)
+            .WithTags("Audit").WithName("ListAudit").WithSummary("The audit log (sign-ins, sign-outs, sends, broadcasts, kicks), newest first.");
+        return api;
+    }
+
+    private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> ListAsync(AuditLog audit, HttpContext http, int page = 1, int pageSize = DefaultPageSize)
+    {
+        if (page < 1)
+        {
+            return ApiResults.BadRequest($"page must be 1 or more (was {page}).");
+        }
+
+        if (pageSize is < 1 or > AuditLog.MaxPageSize)
+        {
+            return ApiResults.BadRequest($"pageSize must be between 1 and {AuditLog.MaxPageSize} (was {pageSize}).");
+        }
+
+        var (items, total) = await audit.ReadPageAsync(page, pageSize, http.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Ok(new AuditPage(items, total, page, pageSize));
+    }
+}

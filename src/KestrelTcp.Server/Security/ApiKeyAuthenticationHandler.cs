@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace KestrelTcp.Server.Security;
+
+/// <summary>
+/// Authenticates requests that carry an <c>X-Api-Key</c> header (REST calls and the hub's negotiate and
+/// WebSocket requests). Invalid keys are counted per source address; an address that sends too many is
+/// refused for a while without checking, like a locked user name.
+/// </summary>
+internal sealed class ApiKeyAuthenticationHandler : AuthenticationHandler<AuthenticationSchemeOptions>
+{
+    private const string FailureItem = "KestrelTcp.ApiKeyFailure";
+    private const string RetryItem = "KestrelTcp.ApiKeyRetryAfter";
+
+    private readonly ApiKeyStore _keys;
+    private readonly FailureThrottle _throttle;
+    private readonly ILogger<ApiKeyAuthenticationHandler> _logger;
+
+    public ApiKeyAuthenticationHandler(
+        IOptionsMonitor<AuthenticationSchemeOptions> options,
+        ILoggerFactory loggerFactory,
+        UrlEncoder encoder,
+        ApiKeyStore keys,
+        FailureThrottle throttle)
+        : base(options, loggerFactory, encoder)
+    {
+        _keys = keys;
+        _throttle = throttle;
+        _logger = loggerFactory.CreateLogger<ApiKeyAuthenticationHandler>();
+    }
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(AuthSchemes.ApiKeyHeader, out var values))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        var source = SecurityClaims.FormatAddress(Context.Connection.RemoteIpAddress);
+        var throttleKey = $"apikey:{source}";
+        if (_throttle.IsLocked(throttleKey, out var remaining))
+        {
+            Context.Items[RetryItem] = remaining;
+            return Fail($"Too many invalid API keys from this address; try again in {FailureThrottle.Describe(remaining)}.");
+        }
+
+        if (values.Count != 1 || !_keys.TryFind(values.ToString(), out var account))
+        {
+            _logger.ApiKeyRejected(source);
+            if (_throttle.RecordFailure(throttleKey, out var lockedFor))
+            {
+                _logger.ApiKeysLockedOut(source, lockedFor);
+            }
+
+            return Fail("The API key is not valid.");
+        }
+
+        var principal = SecurityClaims.CreatePrincipal(account.Name, account.Role, ActorKind.ApiKey, account.Stamp, Scheme.Name);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = $"ApiKey header=\"{AuthSchemes.ApiKeyHeader}\"";
+        if (Context.Items[RetryItem] is TimeSpan retry)
+        {
+            Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        var detail = Context.Items[FailureItem] as string ?? $"Send a valid API key in the {AuthSchemes.ApiKeyHeader} header.";
+        await TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated.").ExecuteAsync(Context).ConfigureAwait(false);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        TypedResults.Problem(
+            detail: "This API key's role does not allow this; the Operator role is required.",
+            statusCode: StatusCodes.Status403Forbidden,
+            title: "Forbidden.").ExecuteAsync(Context);
+
+    private Task<AuthenticateResult> Fail(string message)
+    {
+        Context.Items[FailureItem] = message;
+        return Task.FromResult(AuthenticateResult.Fail(message));
+    }
+}

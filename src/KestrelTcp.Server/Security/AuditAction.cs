@@ -1,0 +1,20 @@
+namespace KestrelTcp.Server.Security;
+
+/// <summary>What an audit record is about.</summary>
+public enum AuditAction
+{
+    /// <summary>A sign-in attempt.</summary>
+    Login,
+
+    /// <summary>A sign-out.</summary>
+    Logout,
+
+    /// <summary>A payload sent to named sessions.</summary>
+    Send,
+
+    /// <summary>A payload sent to every session of a listener.</summary>
+    Broadcast,
+
+    /// <summary>Sessions disconnected by an operator.</summary>
+    Kick,
+}

@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Text.Json;
+using KestrelTcp.Server.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace KestrelTcp.Server.Security;
+
+/// <summary>
+/// The durable audit log: one SQLite file (<see cref="SecurityOptions.AuditPath"/>, default
+/// <c>{DataPath}/audit.db</c>). Every write is committed with <c>synchronous=FULL</c> before it returns,
+/// and callers await it before the action takes effect, so an action the log cannot record does not
+/// happen (the caller sees an error). Operator actions arrive at human rates, so one connection with
+/// writes taken in turn is plenty; it is never on a session's read loop.
+/// </summary>
+internal sealed class AuditLog : IHostedService, IAsyncDisposable
+{
+    /// <summary>Largest page <see cref="ReadPageAsync"/> returns.</summary>
+    public const int MaxPageSize = 500;
+
+    private const int SchemaVersion = 1;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TimeProvider _time;
+    private readonly ILogger<AuditLog> _logger;
+    private SqliteConnection? _connection;
+    private bool _disposed;
+
+    public AuditLog(IOptions<SecurityOptions> security, IOptions<KestrelTcpOptions> server, TimeProvider time, ILogger<AuditLog> logger)
+    {
+        Path = System.IO.Path.GetFullPath(security.Value.AuditPath ?? System.IO.Path.Combine(server.Value.DataPath, "audit.db"));
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens (and if needed creates) the database at start, so a data folder that cannot be
+    /// written stops the server at once rather than at the first operator action.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Open();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Records <paramref name="entry"/> durably. Throws when it cannot; the action must then not happen.</summary>
+    public async Task<long> WriteAsync(AuditEvent entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO audit (time, actor, actor_kind, role, source, action, result, listener, sessions, payload_bytes, payload_sha256, detail)
+                VALUES ($time, $actor, $kind, $role, $source, $action, $result, $listener, $sessions, $bytes, $sha, $detail)
+                RETURNING id;
+                """;
+            command.Parameters.AddWithValue("$time", _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$actor", entry.Actor);
+            command.Parameters.AddWithValue("$kind", entry.ActorKind.ToString());
+            command.Parameters.AddWithValue("$role", (object?)entry.Role?.ToString() ?? DBNull.Value);
+            command.Parameters.AddWithValue("$source", (object?)entry.Source ?? DBNull.Value);
+            command.Parameters.AddWithValue("$action", entry.Action.ToString());
+            command.Parameters.AddWithValue("$result", entry.Result.ToString());
+            command.Parameters.AddWithValue("$listener", (object?)entry.Listener ?? DBNull.Value);
+            command.Parameters.AddWithValue("$sessions", entry.Sessions.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(entry.Sessions, AuditJson.Default.IReadOnlyListString));
+            command.Parameters.AddWithValue("$bytes", (object?)entry.PayloadBytes ?? DBNull.Value);
+            command.Parameters.AddWithValue("$sha", (object?)entry.PayloadSha256 ?? DBNull.Value);
+            command.Parameters.AddWithValue("$detail", (object?)entry.Detail ?? DBNull.Value);
+            var id = (long)command.ExecuteScalar()!;
+            _logger.AuditWritten(id, entry.Action, entry.Result, entry.Actor);
+            return id;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            _logger.AuditWriteFailed(Path, entry.Action, entry.Actor, ex);
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>One page of records, newest first, with the total count.</summary>
+    public async Task<(IReadOnlyList<AuditRecord> Items, long Total)> ReadPageAsync(int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = Open();
+            long total;
+            using (var count = connection.CreateCommand())
+            {
+                count.CommandText = "SELECT COUNT(*) FROM audit;";
+                total = (long)count.ExecuteScalar()!;
+            }
+
+            using var query = connection.CreateCommand();
+            query.CommandText = """
+                SELECT id, time, actor, actor_kind, role, source, action, result, listener, sessions, payload_bytes, payload_sha256, detail
+                FROM audit ORDER BY id DESC LIMIT $take OFFSET $skip;
+                """;
+            query.Parameters.AddWithValue("$take", pageSize);
+            query.Parameters.AddWithValue("$skip", (long)(page - 1) * pageSize);
+            var items = new List<AuditRecord>(pageSize);
+            using var reader = query.ExecuteReader();
+            while (reader.Read())
+            {
+                items.Add(ReadRecord(reader));
+            }
+
+            return (items, total);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _disposed = true;
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync().ConfigureAwait(false);
+                _connection = null;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static AuditRecord ReadRecord(SqliteDataReader reader)
+    {
+        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        var sessions = Text(9) is { } json ? JsonSerializer.Deserialize(json, AuditJson.Default.IReadOnlyListString) ?? [] : [];
+        return new AuditRecord(
+            reader.GetInt64(0),
+            DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+            reader.GetString(2),
+            Enum.TryParse<ActorKind>(reader.GetString(3), out var kind) ? kind : ActorKind.Anonymous,
+            Enum.TryParse<SecurityRole>(Text(4), out var role) ? role : null,
+            Text(5),
+            Enum.Parse<AuditAction>(reader.GetString(6)),
+            Enum.Parse<AuditResult>(reader.GetString(7)),
+            Text(8),
+            sessions,
+            reader.IsDBNull(10) ? null : reader.GetInt32(10),
+            Text(11),
+            Text(12));
+    }
+
+    /// <summary>Opens the connection on first use; callers hold <see cref="_gate"/>.</summary>
+    private SqliteConnection Open()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_connection is not null)
+        {
+            return _connection;
+        }
+
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            // No pooling: closing the log releases the file (a restart, a test, a backup can take it).
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = FULL;
+                PRAGMA busy_timeout = 5000;
+                CREATE TABLE IF NOT EXISTS audit (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    actor_kind TEXT NOT NULL,
+                    role TEXT NULL,
+                    source TEXT NULL,
+                    action TEXT NOT NULL,
+                    result TEXT NOT NULL,
+                    listener TEXT NULL,
+                    sessions TEXT NULL,
+                    payload_bytes INTEGER NULL,
+                    payload_sha256 TEXT NULL,
+                    detail TEXT NULL);
+                PRAGMA user_version = {SchemaVersion};
+                """;
+            command.ExecuteNonQuery();
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        _connection = connection;
+        _logger.AuditLogOpened(Path);
+        return connection;
+    }
+}

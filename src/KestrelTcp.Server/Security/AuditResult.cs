@@ -1,0 +1,24 @@
+namespace KestrelTcp.Server.Security;
+
+/// <summary>How an audited action was decided. Records are written before the action takes effect, so
+/// <see cref="Allowed"/> means "authorized and carried out next".</summary>
+public enum AuditResult
+{
+    /// <summary>Authorized; the action followed.</summary>
+    Allowed,
+
+    /// <summary>Refused: the caller lacks the role (or is not signed in).</summary>
+    Denied,
+
+    /// <summary>A sign-in with a wrong user name or password.</summary>
+    Failed,
+
+    /// <summary>A sign-in refused because the user name is locked after too many failures.</summary>
+    LockedOut,
+
+    /// <summary>Authorized, but the request was malformed (for example a payload the framing refuses); nothing was done.</summary>
+    Invalid,
+
+    /// <summary>Authorized, but a named session or listener does not exist; nothing was done.</summary>
+    NotFound,
+}
