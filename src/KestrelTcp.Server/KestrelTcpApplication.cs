@@ -1,4 +1,5 @@
 using KestrelTcp.Server.Api;
+using KestrelTcp.Server.Dashboard;
 using KestrelTcp.Server.Hosting;
 using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
@@ -27,6 +28,7 @@ public static class KestrelTcpApplication
         builder.AddTcpSessions();
         builder.AddKestrelTcpApi();
         builder.AddKestrelTcpSecurity();
+        builder.AddDashboard();
 
         var app = builder.Build();
         app.UseKestrelTcpSecurityHeaders();
@@ -38,6 +40,7 @@ public static class KestrelTcpApplication
         app.MapHealthEndpoints();
         app.MapAuthEndpoints();
         app.MapKestrelTcpApi();
+        app.MapDashboard();
         app.LogListenersOnStart();
         return app;
     }

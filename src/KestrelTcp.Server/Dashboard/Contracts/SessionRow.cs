@@ -1,0 +1,28 @@
+namespace KestrelTcp.Server.Dashboard.Contracts;
+
+/// <summary>A live session as a row of the dashboard's session table. Times are Unix milliseconds.</summary>
+/// <param name="Id">The session id.</param>
+/// <param name="Listener">The listener's name.</param>
+/// <param name="RemoteEndPoint">The client's address and port.</param>
+/// <param name="ConnectedAt">When the client connected.</param>
+/// <param name="LastReceivedAt">When the last byte arrived (0 if none did).</param>
+/// <param name="LastSentAt">When the last frame was written (0 if none was).</param>
+/// <param name="BytesIn">Bytes received.</param>
+/// <param name="BytesOut">Bytes sent, framing included.</param>
+/// <param name="FramesIn">Frames received.</param>
+/// <param name="FramesOut">Frames sent.</param>
+/// <param name="QueuedBytes">Payload bytes waiting in the outbound queue.</param>
+/// <param name="Encrypted">Whether the connection uses TLS.</param>
+public sealed record SessionRow(
+    string Id,
+    string Listener,
+    string? RemoteEndPoint,
+    long ConnectedAt,
+    long LastReceivedAt,
+    long LastSentAt,
+    long BytesIn,
+    long BytesOut,
+    long FramesIn,
+    long FramesOut,
+    long QueuedBytes,
+    bool Encrypted);

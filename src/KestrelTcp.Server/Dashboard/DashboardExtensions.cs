@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace KestrelTcp.Server.Dashboard;
+
+/// <summary>Registration and route of the dashboard hub and its publisher.</summary>
+internal static class DashboardExtensions
+{
+    /// <summary>The hub's route.</summary>
+    public const string HubPath = "/hubs/dashboard";
+
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
+        builder.Services.AddOptions<DashboardOptions>()
+            .BindConfiguration(DashboardOptions.SectionName)
+            .ValidateOnStart();
+
+        builder.Services.AddSignalR()
+            .AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddOptions<HubOptions<DashboardHub>>()
+            .Configure<IOptions<DashboardOptions>>((hub, options) => hub.MaximumReceiveMessageSize = options.Value.MaxCommandBytes);
+
+        builder.Services.AddSingleton<DashboardViewers>();
+        builder.Services.AddSingleton<DashboardCommands>();
+        builder.Services.AddHostedService<DashboardPublisher>();
+        return builder;
+    }
+
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.MapHub<DashboardHub>(HubPath);
+        return app;
+    }
+}

@@ -1,0 +1,73 @@
+using KestrelTcp.Server.Dashboard.Contracts;
+using Microsoft.AspNetCore.SignalR;
+
+namespace KestrelTcp.Server.Dashboard;
+
+/// <summary>
+/// The dashboard hub at <c>/hubs/dashboard</c>. Thin on purpose: it registers browsers with
+/// <see cref="DashboardViewers"/> (the <see cref="DashboardPublisher"/> pushes to them) and hands
+/// commands to <see cref="DashboardCommands"/>. Browsers call <see cref="Watch"/>, <see cref="Unwatch"/>,
+/// <see cref="Send"/>, <see cref="Broadcast"/> and <see cref="Kick"/>.
+/// </summary>
+internal sealed class DashboardHub : Hub<IDashboardClient>
+{
+    private readonly DashboardViewers _viewers;
+    private readonly DashboardCommands _commands;
+    private readonly ILogger<DashboardHub> _logger;
+
+    public DashboardHub(DashboardViewers viewers, DashboardCommands commands, ILogger<DashboardHub> logger)
+    {
+        _viewers = viewers;
+        _commands = commands;
+        _logger = logger;
+    }
+
+    public override Task OnConnectedAsync()
+    {
+        _viewers.Connect(Context.ConnectionId);
+        _logger.ViewerConnected(Context.ConnectionId, DashboardCommands.Actor(Context).Name);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        // SignalR removes the connection from its groups; this releases its watches.
+        _viewers.Disconnect(Context.ConnectionId);
+        _logger.ViewerDisconnected(Context.ConnectionId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Starts sending a session's traffic to this browser; returns its recent frames.</summary>
+    public async Task<WatchResult> Watch(string sessionId)
+    {
+        // Join the group first, so no frame published after the watch starts misses this browser.
+        var group = DashboardGroups.Session(sessionId ?? string.Empty);
+        await Groups.AddToGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted).ConfigureAwait(false);
+        var result = _viewers.Watch(Context.ConnectionId, sessionId);
+        if (!result.Ok && _viewers.Find(Context.ConnectionId) is { } viewer && !viewer.IsWatching(sessionId ?? string.Empty))
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>Stops sending a session's traffic to this browser.</summary>
+    public async Task Unwatch(string sessionId)
+    {
+        _viewers.Unwatch(Context.ConnectionId, sessionId);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, DashboardGroups.Session(sessionId ?? string.Empty), Context.ConnectionAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a text or hex payload to one or several sessions.</summary>
+    public Task<CommandReply> Send(SendCommand command) =>
+        _commands.SendAsync(DashboardCommands.Actor(Context), command, Context.ConnectionAborted);
+
+    /// <summary>Sends a text or hex payload to every session of a listener.</summary>
+    public Task<CommandReply> Broadcast(BroadcastCommand command) =>
+        _commands.BroadcastAsync(DashboardCommands.Actor(Context), command, Context.ConnectionAborted);
+
+    /// <summary>Disconnects one or several sessions with a reason.</summary>
+    public Task<CommandReply> Kick(KickCommand command) =>
+        _commands.KickAsync(DashboardCommands.Actor(Context), command, Context.ConnectionAborted);
+}

@@ -1,0 +1,25 @@
+namespace KestrelTcp.Server.Dashboard;
+
+/// <summary>Log messages of the dashboard, with stable event ids (6xx).</summary>
+internal static partial class DashboardLog
+{
+    [LoggerMessage(EventId = 600, EventName = "DashboardFlushFailed", Level = LogLevel.Error,
+        Message = "The dashboard publisher failed to push an update; it carries on with the next one")]
+    public static partial void FlushFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 601, EventName = "DashboardPushFailed", Level = LogLevel.Debug,
+        Message = "A push to dashboard connection {ConnectionId} failed")]
+    public static partial void PushFailed(this ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 602, EventName = "DashboardResync", Level = LogLevel.Warning,
+        Message = "The dashboard fell behind and missed {Count} session events; every browser gets a fresh snapshot")]
+    public static partial void Resync(this ILogger logger, long count);
+
+    [LoggerMessage(EventId = 603, EventName = "DashboardViewerConnected", Level = LogLevel.Debug,
+        Message = "Dashboard connection {ConnectionId} opened by {Actor}")]
+    public static partial void ViewerConnected(this ILogger logger, string connectionId, string actor);
+
+    [LoggerMessage(EventId = 604, EventName = "DashboardViewerDisconnected", Level = LogLevel.Debug,
+        Message = "Dashboard connection {ConnectionId} closed")]
+    public static partial void ViewerDisconnected(this ILogger logger, string connectionId);
+}

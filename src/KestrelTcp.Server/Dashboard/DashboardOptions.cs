@@ -1,0 +1,41 @@
+namespace KestrelTcp.Server.Dashboard;
+
+/// <summary>
+/// The dashboard hub and its publisher, configured under <c>KestrelTcp:Dashboard</c>. The limits keep
+/// what the server holds for each browser bounded, however slow that browser is.
+/// </summary>
+public sealed class DashboardOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "KestrelTcp:Dashboard";
+
+    /// <summary>How often changes are pushed to browsers. Default 250 ms: reads as live to a person, and
+    /// coalesces any number of frames into at most four deltas a second.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Frames of one watched session held for its viewers between pushes, or while their
+    /// previous push is still in flight. Default 500; past that the oldest are dropped and the viewers
+    /// are told how many.</summary>
+    public int TrafficBufferFrames { get; set; } = 500;
+
+    /// <summary>Bytes of each frame shown in the traffic log. Default 1 KiB: a screenful of text or
+    /// hex; the REST API serves the longer history preview.</summary>
+    public int TrafficPreviewBytes { get; set; } = 1024;
+
+    /// <summary>Sessions one browser may watch at once. Default 16.</summary>
+    public int MaxWatchedSessions { get; set; } = 16;
+
+    /// <summary>Seconds of totals kept for the charts, one sample a second. Default 300 (five minutes).</summary>
+    public int TotalsHistorySeconds { get; set; } = 300;
+
+    /// <summary>Recently closed sessions in a snapshot. Default 200.</summary>
+    public int RecentlyClosedShown { get; set; } = 200;
+
+    /// <summary>Closed sessions held for one browser while it is behind; past that it gets a fresh
+    /// snapshot instead. Default 2000.</summary>
+    public int BacklogClosedLimit { get; set; } = 2000;
+
+    /// <summary>Largest message a browser may send (a send to 10,000 chosen sessions, or a 64 KiB
+    /// payload as hex). Default 1 MiB; SignalR's own default of 32 KiB is too small for either.</summary>
+    public long MaxCommandBytes { get; set; } = 1024 * 1024;
+}

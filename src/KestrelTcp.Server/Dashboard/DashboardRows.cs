@@ -1,0 +1,61 @@
+using System.Text;
+using KestrelTcp.Server.Dashboard.Contracts;
+using KestrelTcp.Server.Sessions;
+
+namespace KestrelTcp.Server.Dashboard;
+
+/// <summary>Turns sessions, history frames and traffic events into the hub's records.</summary>
+internal static class DashboardRows
+{
+    public static SessionRow Row(SessionInfo s) => new(
+        s.Id,
+        s.Listener,
+        s.RemoteEndPoint,
+        s.ConnectedAt.ToUnixTimeMilliseconds(),
+        s.LastReceivedAt?.ToUnixTimeMilliseconds() ?? 0,
+        s.LastSentAt?.ToUnixTimeMilliseconds() ?? 0,
+        s.BytesIn,
+        s.BytesOut,
+        s.FramesIn,
+        s.FramesOut,
+        s.QueuedBytes,
+        s.Encrypted);
+
+    public static ClosedSessionRow Closed(SessionInfo s) => new(
+        s.Id,
+        s.Listener,
+        s.RemoteEndPoint,
+        s.ConnectedAt.ToUnixTimeMilliseconds(),
+        (s.ClosedAt ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds(),
+        s.CloseReason ?? CloseReason.Error,
+        s.CloseDetail,
+        s.BytesIn,
+        s.BytesOut,
+        s.FramesIn,
+        s.FramesOut);
+
+    public static TrafficFrame Frame(FrameRecord frame, int previewBytes) =>
+        Frame(frame.Timestamp, frame.Direction, frame.Length, frame.Preview, previewBytes);
+
+    public static TrafficFrame Frame(TrafficEvent traffic, int previewBytes) =>
+        Frame(traffic.Timestamp, traffic.Direction, traffic.Length, traffic.Preview, previewBytes);
+
+    public static ListenerSummary Summary(Listener listener) => new(
+        listener.Name,
+        listener.BoundEndPoint?.ToString() ?? $"{listener.Options.Address}:{listener.Options.Port}",
+        listener.Mode,
+        listener.Options.Framing.ToString(),
+        listener.Options.MaxConnections);
+
+    private static TrafficFrame Frame(DateTimeOffset time, FrameDirection direction, int length, byte[] preview, int previewBytes)
+    {
+        var shown = preview.AsSpan(0, Math.Min(preview.Length, previewBytes));
+        return new TrafficFrame(
+            time.ToUnixTimeMilliseconds(),
+            direction,
+            length,
+            shown.Length < length,
+            Encoding.UTF8.GetString(shown),
+            Convert.ToHexString(shown));
+    }
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using KestrelTcp.Server.Dashboard.Contracts;
+using KestrelTcp.Server.Sessions;
+
+namespace KestrelTcp.Server.Dashboard;
+
+/// <summary>
+/// Samples the server's totals about once a second and keeps the last minutes for the charts. A
+/// listener's cumulative traffic is what its live sessions have counted plus what its closed sessions
+/// counted before they closed, so rates stay right while sessions come and go. Used by the
+/// publisher's loop only.
+/// </summary>
+internal sealed class TotalsSampler
+{
+    private readonly ListenerCatalog _listeners;
+    private readonly SessionRegistry _registry;
+    private readonly SessionEvents _events;
+    private readonly Queue<ServerTotals> _history = new();
+    private readonly int _historyCapacity;
+    private readonly Dictionary<string, Counters> _closed = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Counters> _previous = new(StringComparer.OrdinalIgnoreCase);
+    private long _previousTimestamp;
+
+    public TotalsSampler(ListenerCatalog listeners, SessionRegistry registry, SessionEvents events, int historyCapacity)
+    {
+        _listeners = listeners;
+        _registry = registry;
+        _events = events;
+        _historyCapacity = historyCapacity;
+    }
+
+    /// <summary>Counts one sample; a browser that has seen this version has the latest totals.</summary>
+    public long Version { get; private set; }
+
+    public ServerTotals? Latest { get; private set; }
+
+    public ServerTotals[] History() => [.. _history];
+
+    /// <summary>Adds a closed session's final counters to its listener's closed totals.</summary>
+    public void OnClosed(SessionInfo closed)
+    {
+        var counters = _closed.GetValueOrDefault(closed.Listener);
+        _closed[closed.Listener] = counters with
+        {
+            Disconnects = counters.Disconnects + 1,
+            FramesIn = counters.FramesIn + closed.FramesIn,
+            FramesOut = counters.FramesOut + closed.FramesOut,
+            BytesIn = counters.BytesIn + closed.BytesIn,
+            BytesOut = counters.BytesOut + closed.BytesOut,
+        };
+    }
+
+    /// <summary>Takes a sample if at least <paramref name="period"/> has passed since the previous one.</summary>
+    public bool TrySample(TimeSpan period)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_previousTimestamp != 0 && Stopwatch.GetElapsedTime(_previousTimestamp, now) < period)
+        {
+            return false;
+        }
+
+        Sample(now);
+        return true;
+    }
+
+    private void Sample(long now)
+    {
+        var seconds = _previousTimestamp == 0 ? 0 : Stopwatch.GetElapsedTime(_previousTimestamp, now).TotalSeconds;
+        var listeners = new ListenerTotals[_listeners.All.Count];
+        var sum = new ListenerTotals(string.Empty, 0, 0, 0, 0, 0, 0, 0);
+        for (var i = 0; i < listeners.Length; i++)
+        {
+            var listener = _listeners.All[i];
+            var current = Cumulative(listener);
+            var previous = _previous.GetValueOrDefault(listener.Name, current);
+            _previous[listener.Name] = current;
+            var totals = new ListenerTotals(
+                listener.Name,
+                listener.Sessions.Count,
+                Rate(current.Connects, previous.Connects, seconds),
+                Rate(current.Disconnects, previous.Disconnects, seconds),
+                Rate(current.FramesIn, previous.FramesIn, seconds),
+                Rate(current.FramesOut, previous.FramesOut, seconds),
+                Rate(current.BytesIn, previous.BytesIn, seconds),
+                Rate(current.BytesOut, previous.BytesOut, seconds));
+            listeners[i] = totals;
+            sum = sum with
+            {
+                Sessions = sum.Sessions + totals.Sessions,
+                ConnectsPerSecond = sum.ConnectsPerSecond + totals.ConnectsPerSecond,
+                DisconnectsPerSecond = sum.DisconnectsPerSecond + totals.DisconnectsPerSecond,
+                FramesInPerSecond = sum.FramesInPerSecond + totals.FramesInPerSecond,
+                FramesOutPerSecond = sum.FramesOutPerSecond + totals.FramesOutPerSecond,
+                BytesInPerSecond = sum.BytesInPerSecond + totals.BytesInPerSecond,
+                BytesOutPerSecond = sum.BytesOutPerSecond + totals.BytesOutPerSecond,
+            };
+        }
+
+        _previousTimestamp = now;
+        var sample = new ServerTotals(
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            _registry.Count,
+            sum.ConnectsPerSecond,
+            sum.DisconnectsPerSecond,
+            sum.FramesInPerSecond,
+            sum.FramesOutPerSecond,
+            sum.BytesInPerSecond,
+            sum.BytesOutPerSecond,
+            _registry.OpenedTotal,
+            _events.DroppedEvents,
+            _events.DroppedTraffic,
+            listeners);
+        _history.Enqueue(sample);
+        while (_history.Count > _historyCapacity)
+        {
+            _history.Dequeue();
+        }
+
+        Latest = sample;
+        Version++;
+    }
+
+    private Counters Cumulative(Listener listener)
+    {
+        var closed = _closed.GetValueOrDefault(listener.Name);
+        var live = closed with { Connects = listener.AcceptedTotal };
+        foreach (var session in listener.Sessions.Values)
+        {
+            var info = session.Snapshot();
+            live = live with
+            {
+                FramesIn = live.FramesIn + info.FramesIn,
+                FramesOut = live.FramesOut + info.FramesOut,
+                BytesIn = live.BytesIn + info.BytesIn,
+                BytesOut = live.BytesOut + info.BytesOut,
+            };
+        }
+
+        return live;
+    }
+
+    // A session that closed between removal from the registry and its Closed event can make a
+    // cumulative count dip for one sample; a rate is never negative.
+    private static double Rate(long current, long previous, double seconds) =>
+        seconds <= 0 ? 0 : Math.Round(Math.Max(0, current - previous) / seconds, 2);
+
+    private readonly record struct Counters(long Connects, long Disconnects, long FramesIn, long FramesOut, long BytesIn, long BytesOut);
+}
