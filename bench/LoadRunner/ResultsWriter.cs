@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace LoadRunner;
+
+/// <summary>Renders the load section of bench/RESULTS.md and replaces it in place (other sections stay).</summary>
+internal static class ResultsWriter
+{
+    private const string Begin = "<!-- load:begin -->";
+    private const string End = "<!-- load:end -->";
+
+    public static string Render(List<(Scenario Scenario, ServerSpec Server, BenchResult Result)> results, ScaleReport? scale, RunOptions options, string[] args)
+    {
+        var text = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        text.AppendLine(Begin);
+        text.AppendLine("## Load benchmark");
+        text.AppendLine();
+        text.AppendLine(inv, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Machine()}.");
+        text.AppendLine(inv, $"Each server pinned to CPU {LoadRun.ServerCpu} (`taskset -c {LoadRun.ServerCpu}`), the load generator `ktcp bench` pinned to CPU {LoadRun.ClientCpu}, 4-byte big-endian length-prefixed frames, {options.Duration} s per run after {options.Warmup} s warm-up, scenarios interleaved across servers in one run. Ratios are against the bare Kestrel baseline of the same run; absolute numbers on these machines swing by ±20 % between runs.");
+        text.AppendLine();
+        text.AppendLine(inv, $"Command: `bench/load.sh{(args.Length > 0 ? " " + string.Join(' ', args) : string.Empty)}`; each run is `ktcp bench 127.0.0.1:PORT --connections C --depth D --size S --duration {options.Duration} --warmup {options.Warmup} --framing lp4 --json`.");
+        text.AppendLine();
+
+        foreach (var group in results.GroupBy(r => r.Scenario))
+        {
+            var baseline = group.FirstOrDefault(r => r.Server.Key == ServerSpec.Bare).Result;
+            text.AppendLine(inv, $"### {group.Key.Description}");
+            text.AppendLine();
+            text.AppendLine("| Server | frames/s | MB/s | p50 µs | p99 µs | × bare Kestrel |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var (_, server, result) in group)
+            {
+                var ratio = baseline is { FramesPerSecond: > 0 } ? (result.FramesPerSecond / baseline.FramesPerSecond).ToString("0.00", inv) : "–";
+                text.AppendLine(inv, $"| {server.Title} | {result.FramesPerSecond:N0} | {result.MegabytesPerSecond:N1} | {result.P50Micros:N0} | {result.P99Micros:N0} | {ratio} |");
+            }
+
+            text.AppendLine();
+        }
+
+        if (scale is not null)
+        {
+            text.Append(scale.Render());
+        }
+
+        text.AppendLine(End);
+        return text.ToString();
+    }
+
+    public static void Save(string section)
+    {
+        var existing = File.Exists(Paths.Results) ? File.ReadAllText(Paths.Results) : "# Benchmark results\n\n";
+        var begin = existing.IndexOf(Begin, StringComparison.Ordinal);
+        var end = existing.IndexOf(End, StringComparison.Ordinal);
+        var updated = begin >= 0 && end > begin
+            ? existing[..begin] + section.TrimEnd() + existing[(end + End.Length)..]
+            : existing.TrimEnd() + "\n\n" + section;
+        File.WriteAllText(Paths.Results, updated.TrimEnd() + "\n");
+    }
+
+    private static string Machine()
+    {
+        var model = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        return $"{model ?? "unknown CPU"}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+    }
+}

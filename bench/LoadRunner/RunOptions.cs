@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace LoadRunner;
+
+/// <summary>Command-line options of the runner.</summary>
+internal sealed record RunOptions(int Duration, int Warmup, HashSet<string>? Servers, HashSet<string>? Scenarios, bool Scale, bool Write, int ScaleSessions)
+{
+    public static RunOptions Parse(string[] args)
+    {
+        var duration = 10;
+        var warmup = 2;
+        HashSet<string>? servers = null;
+        HashSet<string>? scenarios = null;
+        var scale = false;
+        var write = true;
+        var scaleSessions = 19_000;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    duration = 3;
+                    warmup = 1;
+                    break;
+                case "--duration":
+                    duration = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--warmup":
+                    warmup = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--servers":
+                    servers = [.. args[++i].Split(',')];
+                    break;
+                case "--scenarios":
+                    scenarios = [.. args[++i].Split(',')];
+                    break;
+                case "--scale":
+                    scale = true;
+                    break;
+                case "--scale-sessions":
+                    scaleSessions = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--no-write":
+                    write = false;
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option '{args[i]}'.");
+            }
+        }
+
+        return new RunOptions(duration, warmup, servers, scenarios, scale, write, scaleSessions);
+    }
+}
