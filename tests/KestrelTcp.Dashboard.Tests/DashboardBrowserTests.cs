@@ -1,0 +1,171 @@
+using KestrelTcp.Dashboard.Tests.Helpers;
+using KestrelTcp.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace KestrelTcp.Dashboard.Tests;
+
+/// <summary>The dashboard in Debian's Chromium against the real server, with real TCP clients. Each test
+/// saves a screenshot to the artifacts folder.</summary>
+public sealed class DashboardBrowserTests : IClassFixture<BrowserFixture>
+{
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(400);
+    private readonly BrowserFixture _browser;
+
+    public DashboardBrowserTests(BrowserFixture browser) => _browser = browser;
+
+    [Fact]
+    public async Task ShowsTcpClientsInTheTableWithinASecond()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, server);
+        await Expect(page.Page.Locator("#grid-empty")).ToContainTextAsync("No TCP clients connected yet");
+
+        await using var first = await server.ConnectAsync();
+        await using var second = await server.ConnectAsync();
+        await using var third = await server.ConnectAsync();
+
+        var withinASecond = new LocatorAssertionsToHaveCountOptions { Timeout = 1000 };
+        await Expect(page.Rows).ToHaveCountAsync(3, withinASecond);
+        foreach (var client in new[] { first, second, third })
+        {
+            await Expect(page.RowOf(client)).ToHaveCountAsync(1, withinASecond);
+        }
+
+        await Expect(page.Page.Locator("#count-live")).ToHaveTextAsync("3");
+        await page.ScreenshotAsync("clients-appear");
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task SendsHelloToTheSelectedSessionOnly()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var chosen = await server.ConnectAsync();
+        await using var other = await server.ConnectAsync();
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, server);
+        await Expect(page.Rows).ToHaveCountAsync(2);
+
+        await page.SelectAsync(chosen);
+        await page.Page.Locator("#payload").FillAsync("hello");
+        await page.Page.Locator("#send").ClickAsync();
+
+        Assert.Equal("hello", await chosen.ReceiveLineAsync());
+        Assert.True(await other.ReceivesNothingAsync(Quiet));
+        await Expect(page.Page.Locator("#composer-status")).ToContainTextAsync("Queued 5 B for 1 session");
+        var sent = page.LogFrames.Filter(new LocatorFilterOptions { Has = page.Page.Locator(".dir-out") });
+        await Expect(sent.Locator(".frame-data")).ToHaveTextAsync("hello");
+        await page.ScreenshotAsync("send-hello");
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task SendsHexAsTheExactBytes()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, server);
+        await page.SelectAsync(client);
+
+        await page.Page.Locator("#format-hex").ClickAsync();
+        await page.Page.Locator("#payload").FillAsync("de ad-BE:ef 00 7e ff");
+        await page.Page.Locator("#send").ClickAsync();
+
+        Assert.Equal(new byte[] { 0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x7E, 0xFF }, await client.ReceiveFrameAsync());
+        await page.Page.Locator("#log-hex").ClickAsync();
+        await Expect(page.LogFrames.Locator(".frame-data")).ToHaveTextAsync("DE AD BE EF 00 7E FF");
+        await page.ScreenshotAsync("send-hex");
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task RefusesMalformedHexBeforeSending()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, server);
+        await page.SelectAsync(client);
+
+        await page.Page.Locator("#format-hex").ClickAsync();
+        await page.Page.Locator("#payload").FillAsync("12 3");
+
+        await Expect(page.Page.Locator("#send")).ToBeDisabledAsync();
+        await Expect(page.Page.Locator("#composer-status")).ToContainTextAsync("even number of digits");
+        Assert.True(await client.ReceivesNothingAsync(Quiet));
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task KickRemovesTheRowAndClosesTheClient()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var kicked = await server.ConnectAsync();
+        await using var kept = await server.ConnectAsync();
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, server);
+        await page.SelectAsync(kicked);
+
+        await page.Page.Locator("#pane-kick").ClickAsync();
+        var dialog = page.Page.Locator("#kick-dialog");
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog).ToContainTextAsync(kicked.LocalEndPoint);
+        await page.Page.Locator("#kick-reason").FillAsync("firmware update");
+        await page.ScreenshotAsync("kick-confirm");
+        await page.Page.Locator("#kick-confirm").ClickAsync();
+
+        Assert.True(await kicked.WaitForCloseAsync());
+        await Expect(page.RowOf(kicked)).ToHaveCountAsync(0);
+        await Expect(page.Rows).ToHaveCountAsync(1);
+        await Expect(page.Page.Locator("#pane-closed")).ToContainTextAsync("Kicked — firmware update");
+        await Expect(page.Page.Locator("#count-closed")).ToHaveTextAsync("1");
+        await page.Page.Locator("#tab-closed").ClickAsync();
+        await Expect(page.Page.Locator(".closed-item .reason")).ToHaveTextAsync("Kicked");
+        await page.ScreenshotAsync("kicked");
+        Assert.True(await kept.ReceivesNothingAsync(Quiet));
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task ShowsDeviceMarkupAsTextAndRunsNoScript()
+    {
+        const string Markup = "<img src=x onerror=alert(1)>";
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        await client.SendLineAsync(Markup);
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, server);
+
+        await page.SelectAsync(client);
+        await client.SendLineAsync("<script>alert(2)</script>");
+
+        await Expect(page.LogFrames.Locator(".frame-data")).ToHaveTextAsync([Markup, "<script>alert(2)</script>"]);
+        Assert.Equal(0, await page.Page.Locator("img").CountAsync());
+        Assert.Equal(0, await page.Page.Locator("#traffic-log script").CountAsync());
+        await page.ScreenshotAsync("markup-as-text");
+        Assert.Empty(page.Dialogs);
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task ShowsTheReconnectBannerAndDisablesActionsWhenTheServerStops()
+    {
+        var server = await TestServer.StartAsync();
+        await using (server)
+        {
+            await using var client = await server.ConnectAsync();
+            await using var page = await DashboardPage.OpenAsync(_browser.Browser, server);
+            await page.SelectAsync(client);
+            await page.Page.Locator("#payload").FillAsync("hello");
+            await Expect(page.Banner).ToBeHiddenAsync();
+            await Expect(page.Page.Locator("#send")).ToBeEnabledAsync();
+
+            await server.StopAsync();
+
+            await Expect(page.Banner).ToBeVisibleAsync();
+            await Expect(page.Banner).ToContainTextAsync("Reconnecting");
+            await Expect(page.Page.Locator("#hub-state-label")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("Reconnecting|Disconnected"));
+            await Expect(page.Page.Locator("#send")).ToBeDisabledAsync();
+            await Expect(page.Page.Locator("#payload")).ToBeDisabledAsync();
+            await Expect(page.Page.Locator("#pane-kick")).ToBeDisabledAsync();
+            await page.ScreenshotAsync("reconnecting");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+// The one place that builds the SignalR hub connection and follows its life. Other modules never touch
+// signalR directly: they get the connection from here and hear about its state through onState.
+import { hubPath } from './hub-contract.js';
+
+/** Wait before each reconnect attempt: quick at first, then every 10 s, for as long as it takes. */
+function retryDelay(previousAttempts) {
+  return [0, 1000, 2000, 5000][previousAttempts] ?? 10000;
+}
+
+/** Builds the dashboard's hub connection. */
+export function createHubConnection() {
+  const signalR = globalThis.signalR;
+  return new signalR.HubConnectionBuilder()
+    .withUrl(hubPath)
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => retryDelay(context.previousRetryCount) })
+    .configureLogging(signalR.LogLevel.Warning)
+    .build();
+}
+
+/**
+ * Starts the connection and keeps it alive: SignalR's automatic reconnect covers a dropped
+ * connection; a failed first start, or a connection that closed for good, is retried here.
+ * onState receives 'connecting', 'connected', 'reconnecting' or 'disconnected', and the attempt number.
+ */
+export function keepConnected(connection, onState) {
+  let attempts = 0;
+  let timer = 0;
+
+  async function start() {
+    clearTimeout(timer);
+    onState(attempts === 0 ? 'connecting' : 'reconnecting', attempts);
+    try {
+      await connection.start();
+      attempts = 0;
+      onState('connected', 0);
+    } catch (error) {
+      console.warn('Dashboard hub: could not connect', error);
+      onState('disconnected', attempts);
+      timer = setTimeout(start, retryDelay(attempts++));
+    }
+  }
+
+  connection.onreconnecting(() => onState('reconnecting', ++attempts));
+  connection.onreconnected(() => {
+    attempts = 0;
+    onState('connected', 0);
+  });
+  connection.onclose(() => {
+    onState('disconnected', attempts);
+    timer = setTimeout(start, retryDelay(attempts++));
+  });
+
+  start();
+}

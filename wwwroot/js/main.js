@@ -1,0 +1,30 @@
+// Entry point: builds the views, connects to the hub and routes what it sends into the state.
+import { useConnection } from './actions.js';
+import { createHubConnection, keepConnected } from './connection.js';
+import { fromServer } from './hub-contract.js';
+import { applyDelta, applySnapshot, applyTotals, receiveTraffic, setHubState } from './state.js';
+import { initCharts } from './views/charts.js';
+import { initClosedList } from './views/closed-list.js';
+import { composer, initComposer } from './views/composer.js';
+import { initControls } from './views/controls.js';
+import { initHeader } from './views/header.js';
+import { initKickDialog } from './views/kick-dialog.js';
+import { initSessionPane } from './views/session-pane.js';
+import { initSessionTable } from './views/session-table.js';
+
+initHeader();
+initControls(() => composer);
+initCharts();
+initSessionTable();
+initClosedList();
+initSessionPane();
+initComposer();
+initKickDialog();
+
+const connection = createHubConnection();
+connection.on(fromServer.snapshot, applySnapshot);
+connection.on(fromServer.sessionsChanged, applyDelta);
+connection.on(fromServer.totalsChanged, applyTotals);
+connection.on(fromServer.traffic, receiveTraffic);
+useConnection(connection);
+keepConnected(connection, setHubState);

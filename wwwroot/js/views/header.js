@@ -1,0 +1,54 @@
+// The top bar (hub connection state, listeners) and the numbers of the stat tiles.
+import { byId, el, setHidden, setText } from '../dom.js';
+import { byteRate, count, rate } from '../format.js';
+import { on, store } from '../state.js';
+
+const hubLabels = {
+  connecting: 'Connecting…',
+  connected: 'Live',
+  reconnecting: 'Reconnecting…',
+  disconnected: 'Disconnected',
+};
+
+export function initHeader() {
+  on('hub', renderHub);
+  on('snapshot', () => {
+    renderListeners();
+    renderTotals();
+  });
+  on('totals', renderTotals);
+  renderHub();
+}
+
+function renderHub() {
+  document.body.dataset.hub = store.hub;
+  setText(byId('hub-state-label'), hubLabels[store.hub] ?? store.hub);
+}
+
+function renderListeners() {
+  const holder = byId('listener-summary');
+  holder.replaceChildren(...store.listeners.map((listener) => {
+    const chip = el('span', 'listener-chip');
+    chip.title = `${listener.mode}, ${listener.framing}, up to ${count(listener.maxConnections)} connections`;
+    chip.append(el('strong', null, listener.name), el('span', null, `${listener.endPoint} · ${listener.mode} · ${listener.framing}`));
+    return chip;
+  }));
+}
+
+function renderTotals() {
+  const t = store.totals;
+  if (!t) return;
+  setText(byId('stat-sessions'), count(t.sessions));
+  setText(byId('stat-opened'), count(t.openedTotal));
+  setText(byId('stat-connects'), rate(t.connectsPerSecond));
+  setText(byId('stat-disconnects'), rate(t.disconnectsPerSecond));
+  setText(byId('stat-frames-in'), rate(t.framesInPerSecond));
+  setText(byId('stat-frames-out'), rate(t.framesOutPerSecond));
+  setText(byId('stat-bytes-in'), byteRate(t.bytesInPerSecond));
+  setText(byId('stat-bytes-out'), byteRate(t.bytesOutPerSecond));
+  const dropped = t.droppedEvents + t.droppedTraffic;
+  const warning = byId('stat-dropped');
+  setHidden(warning, dropped === 0);
+  setText(warning, dropped ? `${count(dropped)} events dropped` : '');
+  warning.title = 'Session events or watched frames the dashboard could not keep up with since the server started.';
+}

@@ -1,0 +1,124 @@
+// The focused session: its facts, and its live traffic while it is watched. Watching follows the
+// focus (one session at a time) and is renewed after a reconnect, since the server forgets the watches
+// of a closed connection.
+import * as actions from '../actions.js';
+import { byId, perFrame, setHidden, setText } from '../dom.js';
+import { ago, bytes, count, duration, when } from '../format.js';
+import { isLive, on, serverNow, store } from '../state.js';
+import { appendFrames, initTrafficLog, resetLog } from './traffic-log.js';
+
+let watched = null;
+let pendingWatch = null;
+let early = [];
+let historyTail = { time: 0, keys: new Set() };
+
+export function initSessionPane() {
+  initTrafficLog();
+  const schedule = perFrame(renderFacts);
+  on('focus', () => {
+    renderFocus();
+    follow();
+  });
+  on('sessions', schedule);
+  on('hub', (state) => {
+    if (state === 'connected') {
+      watched = null;
+      follow();
+    }
+
+    schedule();
+  });
+  on('traffic', onTraffic);
+  setInterval(schedule, 1000);
+  renderFocus();
+}
+
+function renderFocus() {
+  const id = store.focusedId;
+  setHidden(byId('pane-empty'), id !== null);
+  setHidden(byId('pane-body'), id === null);
+  if (id === null) return;
+  setText(byId('pane-id'), id);
+  renderFacts();
+}
+
+function renderFacts() {
+  const id = store.focusedId;
+  if (id === null) return;
+  const live = store.sessions.get(id);
+  const closed = live ? null : store.focusedClosed;
+  const row = live ?? closed;
+  const now = serverNow();
+  byId('pane-status').classList.toggle('closed', !live);
+  setHidden(byId('pane-closed'), live !== undefined);
+  if (closed) {
+    setText(byId('pane-closed'), `Closed ${when(closed.closedAt)}: ${closed.reason}${closed.detail ? ` — ${closed.detail}` : ''}`);
+  }
+
+  if (!row) return;
+  setText(byId('pane-listener'), row.listener ?? '');
+  setText(byId('fact-remote'), row.remoteEndPoint ?? '—');
+  setText(byId('fact-connected'), live ? `${duration(now - row.connectedAt)} ago` : duration((closed.closedAt ?? now) - row.connectedAt));
+  byId('fact-connected').title = row.connectedAt ? new Date(row.connectedAt).toString() : '';
+  setText(byId('fact-in'), `${bytes(row.bytesIn ?? 0)} · ${frameCount(row.framesIn ?? 0)}`);
+  setText(byId('fact-out'), `${bytes(row.bytesOut ?? 0)} · ${frameCount(row.framesOut ?? 0)}`);
+  setText(byId('fact-activity'), live ? ago(Math.max(row.lastReceivedAt, row.lastSentAt), now) : '—');
+  setText(byId('fact-queue'), live ? bytes(row.queuedBytes) : '—');
+}
+
+const frameCount = (n) => `${count(n)} frame${n === 1 ? '' : 's'}`;
+
+/** Makes the watched session the focused one. */
+async function follow() {
+  const id = store.focusedId;
+  const target = id && store.sessions.has(id) ? id : null;
+  if (target === watched || !isLive()) {
+    if (id !== watched && !target) resetLog(id, []);
+    return;
+  }
+
+  const previous = watched;
+  watched = target;
+  if (previous) actions.unwatch(previous).catch(() => {});
+  if (!target) {
+    resetLog(id, []);
+    return;
+  }
+
+  pendingWatch = target;
+  early = [];
+  try {
+    const result = await actions.watch(target);
+    if (watched !== target) return;
+    const history = result.ok ? result.history : [];
+    rememberTail(history);
+    resetLog(target, history);
+    if (!result.ok) setText(byId('composer-status'), result.error);
+    for (const batch of early) onTraffic(batch);
+  } catch (error) {
+    console.warn('Watch failed', error);
+    if (watched === target) watched = null;
+  } finally {
+    if (pendingWatch === target) pendingWatch = null;
+    early = [];
+  }
+}
+
+function rememberTail(history) {
+  const last = history.at(-1);
+  historyTail = { time: last?.time ?? 0, keys: new Set(history.filter((f) => f.time === last?.time).map(frameKey)) };
+}
+
+const frameKey = (f) => `${f.time}|${f.direction}|${f.length}|${f.hex}`;
+
+function onTraffic(batch) {
+  if (batch.sessionId !== watched) return;
+  if (pendingWatch === batch.sessionId) {
+    early.push(batch);
+    return;
+  }
+
+  // A frame can be both in the history and in the first live batch: drop such repeats.
+  const frames = batch.frames.filter((f) => f.time > historyTail.time || (f.time === historyTail.time && !historyTail.keys.has(frameKey(f))));
+  if (frames.length || batch.dropped) appendFrames(frames, batch.dropped);
+}

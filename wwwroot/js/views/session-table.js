@@ -1,0 +1,273 @@
+// The live session table: filter, sort, multi-select, virtualized. Only the rows in view (plus a few)
+// exist in the DOM and are reused as the table scrolls, so 10,000 sessions draw as fast as 30; the
+// ordered, filtered list of ids is rebuilt at most once per animation frame, and only when a delta
+// can have changed it.
+import { byId, el, perFrame, setHidden, setText } from '../dom.js';
+import { ago, bytes, count, duration } from '../format.js';
+import { clearSelection, focus, on, select, serverNow, store } from '../state.js';
+
+const ROW_HEIGHT = 34;
+const OVERSCAN = 6;
+
+/** Sort keys: how to read the value, and whether deltas can change it. */
+const sortKeys = {
+  id: { value: (s) => s.id, volatile: false },
+  listener: { value: (s) => s.listener, volatile: false },
+  remote: { value: (s) => s.remoteEndPoint ?? '', volatile: false },
+  age: { value: (s) => -s.connectedAt, volatile: false },
+  activity: { value: (s) => Math.max(s.lastReceivedAt, s.lastSentAt), volatile: true },
+  bytesIn: { value: (s) => s.bytesIn, volatile: true },
+  bytesOut: { value: (s) => s.bytesOut, volatile: true },
+  framesIn: { value: (s) => s.framesIn, volatile: true },
+  framesOut: { value: (s) => s.framesOut, volatile: true },
+  queue: { value: (s) => s.queuedBytes, volatile: true },
+};
+
+const columns = [
+  { className: 'cell cell-id', text: (s) => s.id },
+  { className: 'cell cell-listener', text: (s) => s.listener },
+  { className: 'cell cell-remote', text: (s) => s.remoteEndPoint ?? '—' },
+  { className: 'cell num', text: (s, now) => duration(now - s.connectedAt) },
+  { className: 'cell num cell-activity', text: (s, now) => ago(Math.max(s.lastReceivedAt, s.lastSentAt), now) },
+  { className: 'cell num', text: (s) => bytes(s.bytesIn) },
+  { className: 'cell num', text: (s) => bytes(s.bytesOut) },
+  { className: 'cell num col-frames', text: (s) => count(s.framesIn) },
+  { className: 'cell num col-frames', text: (s) => count(s.framesOut) },
+  { className: 'cell num col-queue', text: (s) => (s.queuedBytes ? bytes(s.queuedBytes) : '0') },
+];
+
+const sort = { key: 'age', direction: 1 };
+let filterTerms = [];
+let view = [];
+let viewStale = true;
+let anchorId = null;
+const searchText = new Map();
+const pool = [];
+
+let grid;
+let body;
+let head;
+
+export function initSessionTable() {
+  grid = byId('session-grid');
+  body = byId('grid-body');
+  head = grid.querySelector('.grid-head');
+  const schedule = perFrame(render);
+
+  on('sessions', ({ added, removed, reset }) => {
+    if (reset) searchText.clear();
+    for (const id of removed) searchText.delete(id);
+    if (reset || added.length || removed.length || sortKeys[sort.key].volatile) viewStale = true;
+    schedule();
+  });
+  on('selection', schedule);
+  on('focus', schedule);
+
+  byId('filter').addEventListener('input', (event) => {
+    filterTerms = event.target.value.toLowerCase().split(/\s+/).filter(Boolean);
+    viewStale = true;
+    schedule();
+  });
+
+  head.addEventListener('click', (event) => {
+    const button = event.target.closest('[data-sort]');
+    if (!button) return;
+    const key = button.dataset.sort;
+    sort.direction = sort.key === key ? -sort.direction : (sortKeys[key].volatile ? -1 : 1);
+    sort.key = key;
+    viewStale = true;
+    schedule();
+  });
+
+  byId('select-all').addEventListener('change', (event) => {
+    if (event.target.checked) select(view, 'add');
+    else select(view, 'toggle');
+  });
+
+  byId('clear-selection').addEventListener('click', clearSelection);
+  body.addEventListener('click', onRowClick);
+  grid.addEventListener('keydown', onKey);
+  grid.addEventListener('scroll', schedule, { passive: true });
+  new ResizeObserver(schedule).observe(grid);
+  // Durations and "ago" move with the clock even when nothing else changes.
+  setInterval(schedule, 1000);
+  schedule();
+}
+
+function matches(session) {
+  if (filterTerms.length === 0) return true;
+  let text = searchText.get(session.id);
+  if (text === undefined) {
+    text = `${session.id} ${session.listener} ${session.remoteEndPoint ?? ''}`.toLowerCase();
+    searchText.set(session.id, text);
+  }
+
+  return filterTerms.every((term) => text.includes(term));
+}
+
+function rebuildView() {
+  const read = sortKeys[sort.key].value;
+  const rows = [];
+  for (const session of store.sessions.values()) {
+    if (matches(session)) rows.push({ id: session.id, key: read(session) });
+  }
+
+  const direction = sort.direction;
+  rows.sort((a, b) => (a.key < b.key ? -direction : a.key > b.key ? direction : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  view = rows.map((r) => r.id);
+  viewStale = false;
+}
+
+function render() {
+  if (viewStale) rebuildView();
+  const total = store.sessions.size;
+  body.style.height = `${view.length * ROW_HEIGHT}px`;
+
+  const top = Math.max(0, grid.scrollTop - body.offsetTop);
+  const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+  const visible = Math.ceil(grid.clientHeight / ROW_HEIGHT) + OVERSCAN * 2;
+  const last = Math.min(view.length, first + visible);
+  while (pool.length < visible) pool.push(createRow());
+
+  const now = serverNow();
+  for (let i = 0; i < pool.length; i++) {
+    const row = pool[i];
+    const index = first + i;
+    const session = index < last ? store.sessions.get(view[index]) : undefined;
+    if (!session) {
+      if (row.element.parentNode) row.element.remove();
+      row.id = null;
+      continue;
+    }
+
+    if (!row.element.parentNode) body.append(row.element);
+    paintRow(row, session, index, now);
+  }
+
+  renderChrome(total);
+}
+
+function createRow() {
+  const element = el('div', 'row');
+  element.setAttribute('role', 'row');
+  const checkCell = el('span', 'cell cell-check');
+  checkCell.setAttribute('role', 'gridcell');
+  const checkbox = el('input');
+  checkbox.type = 'checkbox';
+  checkbox.tabIndex = -1;
+  checkCell.append(checkbox);
+  element.append(checkCell);
+  const cells = columns.map((column) => {
+    const cell = el('span', column.className);
+    cell.setAttribute('role', 'gridcell');
+    element.append(cell);
+    return cell;
+  });
+  return { element, checkbox, cells, id: null, top: -1 };
+}
+
+function paintRow(row, session, index, now) {
+  if (row.id !== session.id) {
+    row.id = session.id;
+    row.element.dataset.id = session.id;
+    row.checkbox.setAttribute('aria-label', `Select session ${session.id}`);
+  }
+
+  const top = index * ROW_HEIGHT;
+  if (row.top !== top) {
+    row.top = top;
+    row.element.style.transform = `translateY(${top}px)`;
+  }
+
+  const selected = store.selection.has(session.id);
+  row.element.setAttribute('aria-selected', String(selected));
+  row.element.classList.toggle('focused', store.focusedId === session.id);
+  row.checkbox.checked = selected;
+  for (let c = 0; c < columns.length; c++) setText(row.cells[c], columns[c].text(session, now));
+  const lastActivity = Math.max(session.lastReceivedAt, session.lastSentAt);
+  row.cells[4].classList.toggle('cell-fresh', lastActivity > 0 && now - lastActivity < 2000);
+  row.cells[9].classList.toggle('cell-warn', session.queuedBytes > 65536);
+  row.cells[9].classList.toggle('cell-dim', session.queuedBytes === 0);
+}
+
+function renderChrome(total) {
+  for (const button of head.querySelectorAll('[data-sort]')) {
+    if (button.dataset.sort === sort.key) button.setAttribute('aria-sort', sort.direction > 0 ? 'ascending' : 'descending');
+    else button.removeAttribute('aria-sort');
+  }
+
+  setText(byId('count-live'), count(total));
+  setText(byId('table-info'), filterTerms.length ? `${count(view.length)} of ${count(total)} shown` : `${count(total)} sessions`);
+
+  const selected = store.selection.size;
+  const info = byId('selection-info');
+  setHidden(info, selected === 0);
+  setHidden(byId('clear-selection'), selected === 0);
+  setText(info, `${count(selected)} selected`);
+
+  const selectAll = byId('select-all');
+  const shownSelected = selected === 0 ? 0 : view.reduce((n, id) => n + (store.selection.has(id) ? 1 : 0), 0);
+  selectAll.checked = view.length > 0 && shownSelected === view.length;
+  selectAll.indeterminate = shownSelected > 0 && shownSelected < view.length;
+
+  const empty = byId('grid-empty');
+  setHidden(empty, view.length > 0);
+  if (view.length === 0) {
+    const where = store.listeners.map((l) => `${l.name} (${l.endPoint})`).join(', ');
+    setText(empty, total > 0
+      ? `No session matches “${byId('filter').value.trim()}”.`
+      : `No TCP clients connected yet. Waiting on ${where || 'the configured listeners'}.`);
+  }
+}
+
+function onRowClick(event) {
+  const rowElement = event.target.closest('.row');
+  if (!rowElement) return;
+  const id = rowElement.dataset.id;
+  if (event.target.type === 'checkbox') {
+    select([id], 'toggle');
+    anchorId = id;
+    return;
+  }
+
+  if (event.shiftKey && anchorId && view.includes(anchorId)) {
+    const from = view.indexOf(anchorId);
+    const to = view.indexOf(id);
+    select(view.slice(Math.min(from, to), Math.max(from, to) + 1), event.ctrlKey || event.metaKey ? 'add' : 'replace');
+  } else if (event.ctrlKey || event.metaKey) {
+    select([id], 'toggle');
+    anchorId = id;
+  } else {
+    select([id]);
+    anchorId = id;
+  }
+
+  focus(id);
+  grid.focus({ preventScroll: true });
+}
+
+function onKey(event) {
+  if (event.target !== grid) return;
+  if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+    event.preventDefault();
+    const current = view.indexOf(store.focusedId);
+    const next = Math.min(view.length - 1, Math.max(0, current + (event.key === 'ArrowDown' ? 1 : -1)));
+    const id = view[next];
+    if (!id) return;
+    select([id], event.shiftKey ? 'add' : 'replace');
+    focus(id);
+    scrollIntoView(next);
+  } else if (event.key === 'a' && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    select(view, 'add');
+  } else if (event.key === 'Escape') {
+    clearSelection();
+  }
+}
+
+function scrollIntoView(index) {
+  const top = body.offsetTop + index * ROW_HEIGHT;
+  const headHeight = head.offsetHeight;
+  if (top - headHeight < grid.scrollTop) grid.scrollTop = top - headHeight;
+  else if (top + ROW_HEIGHT > grid.scrollTop + grid.clientHeight) grid.scrollTop = top + ROW_HEIGHT - grid.clientHeight;
+}
