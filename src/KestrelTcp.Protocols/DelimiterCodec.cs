@@ -39,10 +39,12 @@ public sealed class DelimiterCodec : FrameCodec
     /// <inheritdoc />
     public override bool TryParseMessage(in ReadOnlySequence<byte> input, ref SequencePosition consumed, ref SequencePosition examined, out ReadOnlySequence<byte> message)
     {
-        // The delimiter of a frame of at most MaxFrameBytes ends within Max + delimiter length bytes.
+        // The delimiter of a frame of at most MaxFrameBytes ends within Max + delimiter length bytes;
+        // once that many bytes hold none, the frame is rejected without waiting for more. The search
+        // stops at the first delimiter, without slicing that window first (slicing walks every
+        // segment of the window for each frame).
         var window = (long)MaxFrameBytes + _delimiter.Length;
-        var searched = input.Length > window ? input.Slice(0, window) : input;
-        var reader = new SequenceReader<byte>(searched);
+        var reader = new SequenceReader<byte>(input);
         bool found = _delimiter.Length == 1
             ? reader.TryReadTo(out ReadOnlySequence<byte> frame, _delimiter[0], advancePastDelimiter: true)
             : reader.TryReadTo(out frame, _delimiter, advancePastDelimiter: true);

@@ -25,11 +25,12 @@ public sealed class LineCodec : FrameCodec
     /// <inheritdoc />
     public override bool TryParseMessage(in ReadOnlySequence<byte> input, ref SequencePosition consumed, ref SequencePosition examined, out ReadOnlySequence<byte> message)
     {
-        // A line of MaxFrameBytes may be followed by CR and LF, so the LF must be within Max + 2 bytes.
-        // Searching only that window keeps the cost of a hostile unterminated stream bounded.
+        // A line of MaxFrameBytes may be followed by CR and LF, so the LF must be within Max + 2 bytes;
+        // once that many bytes hold none, the line is rejected without waiting for more. The search
+        // stops at the first LF. It does not slice a window of Max + 2 bytes first: on a buffer of
+        // many small segments that walks every segment of the window for each frame.
         var window = (long)MaxFrameBytes + 2;
-        var searched = input.Length > window ? input.Slice(0, window) : input;
-        var lf = searched.PositionOf(Lf);
+        var lf = input.PositionOf(Lf);
         if (lf is null)
         {
             if (input.Length >= window)

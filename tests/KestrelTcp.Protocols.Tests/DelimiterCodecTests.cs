@@ -75,6 +75,17 @@ public sealed class DelimiterCodecTests
     }
 
     [Theory, AllFeeds]
+    public async Task DelimiterRejectsAFrameWhoseDelimiterIsFarBeyondMax(Feed feed)
+    {
+        var codec = new DelimiterCodec(Bytes.Hex("AA BB CC"), maxFrameBytes: 8);
+
+        var decoded = await feed.DecodeAsync(codec, Bytes.Concat(Bytes.Pattern(100), Bytes.Hex("AA BB CC 01 AA BB CC")));
+
+        decoded.Failure(FramingError.FrameTooLarge);
+        Assert.Empty(decoded.Frames);
+    }
+
+    [Theory, AllFeeds]
     public async Task DelimiterRejectsUnterminatedDataLongerThanMaxBeforeTheDelimiterArrives(Feed feed)
     {
         // Max 8 + a 3-byte delimiter: once 11 bytes hold no delimiter, no frame can fit.

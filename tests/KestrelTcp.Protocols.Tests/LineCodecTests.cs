@@ -74,6 +74,17 @@ public sealed class LineCodecTests
     }
 
     [Theory, AllFeeds]
+    public async Task LineRejectsALineWhoseLineFeedIsFarBeyondMax(Feed feed)
+    {
+        var stream = Bytes.Concat(Bytes.Pattern(100), Bytes.Ascii("\nnext\n"));
+
+        var decoded = await feed.DecodeAsync(new LineCodec(16), stream);
+
+        decoded.Failure(FramingError.FrameTooLarge);
+        Assert.Empty(decoded.Frames);
+    }
+
+    [Theory, AllFeeds]
     public async Task LineRejectsUnterminatedDataLongerThanMaxWithoutWaitingForTheLineFeed(Feed feed)
     {
         // 16 bytes of line plus CR and LF is the longest acceptable line; 18 bytes without LF can't be one.
