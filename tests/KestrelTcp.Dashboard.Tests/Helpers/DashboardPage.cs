@@ -53,6 +53,7 @@ public sealed class DashboardPage : IAsyncDisposable
             BaseURL = server.HttpAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = ColorScheme.Light,
+            ReducedMotion = ReducedMotion.Reduce,
             AcceptDownloads = true,
         });
         context.SetDefaultTimeout(10_000);

@@ -60,8 +60,10 @@ function renderFacts() {
   setText(byId('fact-remote'), row.remoteEndPoint ?? '—');
   setText(byId('fact-connected'), live ? `${duration(now - row.connectedAt)} ago` : duration((closed.closedAt ?? now) - row.connectedAt));
   byId('fact-connected').title = row.connectedAt ? new Date(row.connectedAt).toString() : '';
-  setText(byId('fact-in'), `${bytes(row.bytesIn ?? 0)} · ${frameCount(row.framesIn ?? 0)}`);
-  setText(byId('fact-out'), `${bytes(row.bytesOut ?? 0)} · ${frameCount(row.framesOut ?? 0)}`);
+  setText(byId('fact-in-bytes'), bytes(row.bytesIn ?? 0));
+  setText(byId('fact-in-frames'), frameCount(row.framesIn ?? 0));
+  setText(byId('fact-out-bytes'), bytes(row.bytesOut ?? 0));
+  setText(byId('fact-out-frames'), frameCount(row.framesOut ?? 0));
   setText(byId('fact-activity'), live ? ago(Math.max(row.lastReceivedAt, row.lastSentAt), now) : '—');
   setText(byId('fact-queue'), live ? bytes(row.queuedBytes) : '—');
 }

@@ -24,16 +24,16 @@ const sortKeys = {
 };
 
 const columns = [
-  { className: 'cell cell-id', text: (s) => s.id },
-  { className: 'cell cell-listener', text: (s) => s.listener },
-  { className: 'cell cell-remote', text: (s) => s.remoteEndPoint ?? '—' },
-  { className: 'cell num', text: (s, now) => duration(now - s.connectedAt) },
-  { className: 'cell num cell-activity', text: (s, now) => ago(Math.max(s.lastReceivedAt, s.lastSentAt), now) },
-  { className: 'cell num', text: (s) => bytes(s.bytesIn) },
-  { className: 'cell num', text: (s) => bytes(s.bytesOut) },
-  { className: 'cell num col-frames', text: (s) => count(s.framesIn) },
-  { className: 'cell num col-frames', text: (s) => count(s.framesOut) },
-  { className: 'cell num col-queue', text: (s) => (s.queuedBytes ? bytes(s.queuedBytes) : '0') },
+  { key: 'id', className: 'cell cell-id', text: (s) => s.id },
+  { key: 'listener', className: 'cell cell-listener', text: (s) => s.listener },
+  { key: 'remote', className: 'cell cell-remote', text: (s) => s.remoteEndPoint ?? '—' },
+  { key: 'age', className: 'cell num', text: (s, now) => duration(now - s.connectedAt) },
+  { key: 'activity', className: 'cell num', text: (s, now) => ago(Math.max(s.lastReceivedAt, s.lastSentAt), now) },
+  { key: 'bytesIn', className: 'cell num', text: (s) => bytes(s.bytesIn) },
+  { key: 'bytesOut', className: 'cell num', text: (s) => bytes(s.bytesOut) },
+  { key: 'framesIn', className: 'cell num', text: (s) => count(s.framesIn) },
+  { key: 'framesOut', className: 'cell num', text: (s) => count(s.framesOut) },
+  { key: 'queue', className: 'cell num', text: (s) => (s.queuedBytes ? bytes(s.queuedBytes) : '0') },
 ];
 
 const sort = { key: 'age', direction: 1 };
@@ -144,6 +144,7 @@ function render() {
     paintRow(row, session, index, now);
   }
 
+  grid.setAttribute('aria-rowcount', String(view.length + 1));
   renderChrome(total);
 }
 
@@ -158,7 +159,8 @@ function createRow() {
   checkCell.append(checkbox);
   element.append(checkCell);
   const cells = columns.map((column) => {
-    const cell = el('span', column.className);
+    // c-<key> names the column, so the stylesheet can drop columns on narrow screens.
+    const cell = el('span', `${column.className} c-${column.key}`);
     cell.setAttribute('role', 'gridcell');
     element.append(cell);
     return cell;
@@ -177,6 +179,8 @@ function paintRow(row, session, index, now) {
   if (row.top !== top) {
     row.top = top;
     row.element.style.transform = `translateY(${top}px)`;
+    row.element.dataset.index = String(index);
+    row.element.setAttribute('aria-rowindex', String(index + 2));
   }
 
   const selected = store.selection.has(session.id);
@@ -237,6 +241,8 @@ function onRowClick(event) {
   } else if (event.ctrlKey || event.metaKey) {
     select([id], 'toggle');
     anchorId = id;
+    // Ctrl-clicking a row out of the selection leaves the pane on the session it shows.
+    if (!store.selection.has(id)) return;
   } else {
     select([id]);
     anchorId = id;

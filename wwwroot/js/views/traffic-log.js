@@ -108,8 +108,8 @@ function line(frame) {
   li.append(
     el('span', 'frame-time', clock(frame.time)),
     el('span', `dir ${incoming ? 'dir-in' : 'dir-out'}`, incoming ? 'IN' : 'OUT'),
-    el('span', 'frame-size', bytes(frame.length)),
     data,
+    el('span', 'frame-size', bytes(frame.length)),
   );
   return li;
 }
