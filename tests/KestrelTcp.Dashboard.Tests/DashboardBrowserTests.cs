@@ -53,6 +53,8 @@ public sealed class DashboardBrowserTests : IClassFixture<BrowserFixture>
         Assert.Equal("hello", await chosen.ReceiveLineAsync());
         Assert.True(await other.ReceivesNothingAsync(Quiet));
         await Expect(page.Page.Locator("#composer-status")).ToContainTextAsync("Queued 5 B for 1 session");
+        await Expect(page.Page.Locator("#user-role")).ToHaveTextAsync("Operator");
+        await Expect(page.Page.Locator("#viewer-note")).ToBeHiddenAsync();
         var sent = page.LogFrames.Filter(new LocatorFilterOptions { Has = page.Page.Locator(".dir-out") });
         await Expect(sent.Locator(".frame-data")).ToHaveTextAsync("hello");
         await page.ScreenshotAsync("send-hello");
@@ -141,6 +143,27 @@ public sealed class DashboardBrowserTests : IClassFixture<BrowserFixture>
         Assert.Equal(0, await page.Page.Locator("#traffic-log script").CountAsync());
         await page.ScreenshotAsync("markup-as-text");
         Assert.Empty(page.Dialogs);
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task LetsAViewerWatchTrafficButOffersNoOperatorActions()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        await client.SendLineAsync("status ok");
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, server, role: TestRole.Viewer);
+
+        await page.SelectAsync(client);
+
+        await Expect(page.LogFrames.Locator(".frame-data")).ToHaveTextAsync("status ok");
+        await Expect(page.Page.Locator("#user-role")).ToHaveTextAsync("Viewer");
+        await Expect(page.Page.Locator("#viewer-note")).ToBeVisibleAsync();
+        await Expect(page.Page.Locator("#payload")).ToBeDisabledAsync();
+        await Expect(page.Page.Locator("#send")).ToBeDisabledAsync();
+        await Expect(page.Page.Locator("#pane-kick")).ToBeDisabledAsync();
+        await Expect(page.Page.Locator("#kick-selected")).ToBeDisabledAsync();
+        await page.ScreenshotAsync("viewer");
         Assert.Empty(page.Errors);
     }
 

@@ -2,7 +2,8 @@
 import { useConnection } from './actions.js';
 import { createHubConnection, keepConnected } from './connection.js';
 import { fromServer } from './hub-contract.js';
-import { applyDelta, applySnapshot, applyTotals, receiveTraffic, setHubState } from './state.js';
+import { currentUser } from './http.js';
+import { applyDelta, applySnapshot, applyTotals, receiveTraffic, setHubState, setUser } from './state.js';
 import { initCharts } from './views/charts.js';
 import { initClosedList } from './views/closed-list.js';
 import { composer, initComposer } from './views/composer.js';
@@ -28,3 +29,6 @@ connection.on(fromServer.totalsChanged, applyTotals);
 connection.on(fromServer.traffic, receiveTraffic);
 useConnection(connection);
 keepConnected(connection, setHubState);
+
+// The role decides which actions are offered; the server checks it again on every command.
+currentUser().then(setUser).catch((error) => console.warn('Could not read the signed-in user', error));

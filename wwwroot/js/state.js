@@ -1,7 +1,7 @@
 // The dashboard's state: what the hub has told us, and what the operator has chosen. Views read it
 // and subscribe to topics; only the functions here change it.
 //
-// Topics: 'hub' (connection state), 'snapshot', 'sessions' ({ added, removed, reset }), 'closed',
+// Topics: 'hub' (connection state), 'user', 'snapshot', 'sessions' ({ added, removed, reset }), 'closed',
 // 'totals', 'selection', 'focus', 'traffic' (a TrafficBatch).
 const subscribers = new Map();
 
@@ -17,6 +17,8 @@ function emit(topic, detail) {
 export const store = {
   hub: 'connecting',
   hubAttempt: 0,
+  /** The signed-in user ({ name, role }), once known. */
+  user: null,
   listeners: [],
   /** Live sessions by id (SessionRow records). */
   sessions: new Map(),
@@ -35,6 +37,13 @@ export const store = {
 
 export const serverNow = () => Date.now() + store.clockSkew;
 export const isLive = () => store.hub === 'connected';
+/** Viewers watch; only Operators send and kick. Unknown (not yet fetched) is left to the server to decide. */
+export const canOperate = () => store.user === null || store.user.role === 'Operator';
+
+export function setUser(user) {
+  store.user = user;
+  emit('user', user);
+}
 
 export function setHubState(state, attempt) {
   store.hub = state;

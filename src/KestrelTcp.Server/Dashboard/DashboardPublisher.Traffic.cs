@@ -1,3 +1,5 @@
+using KestrelTcp.Server.Sessions;
+
 namespace KestrelTcp.Server.Dashboard;
 
 internal sealed partial class DashboardPublisher
@@ -13,7 +15,7 @@ internal sealed partial class DashboardPublisher
     private void FlushTraffic()
     {
         var reader = _events.Traffic;
-        while (reader.TryRead(out var frame))
+        for (var read = 0; read < SessionEvents.TrafficCapacity && reader.TryRead(out var frame); read++)
         {
             if (!_traffic.TryGetValue(frame.SessionId, out var buffer))
             {

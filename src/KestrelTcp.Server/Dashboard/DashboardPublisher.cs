@@ -81,8 +81,10 @@ internal sealed partial class DashboardPublisher : BackgroundService
 
     private void DrainSessionEvents()
     {
+        // At most one channel's worth per tick, so sessions that publish as fast as this reads can never
+        // keep the loop here; whatever is left waits for the next tick.
         var reader = _events.Events;
-        while (reader.TryRead(out var item))
+        for (var read = 0; read < SessionEvents.EventCapacity && reader.TryRead(out var item); read++)
         {
             var session = item.Session;
             switch (item.Kind)

@@ -1,7 +1,7 @@
 // Which actions are possible right now, in one place: none while the hub is not connected (the
 // banner says why), and each only when it has something to act on.
 import { byId, setHidden, setText } from '../dom.js';
-import { isLive, on, store } from '../state.js';
+import { canOperate, isLive, on, store } from '../state.js';
 
 let composerState = () => ({ target: 'selected', valid: false });
 
@@ -11,6 +11,7 @@ export function initControls(getComposerState) {
     renderBanner();
     refreshControls();
   });
+  on('user', refreshControls);
   on('selection', refreshControls);
   on('focus', refreshControls);
   on('sessions', refreshControls);
@@ -20,16 +21,19 @@ export function initControls(getComposerState) {
 
 export function refreshControls() {
   const live = isLive();
+  const operator = canOperate();
   const composer = composerState();
   const focusedLive = store.focusedId !== null && store.sessions.has(store.focusedId);
   const hasTargets = composer.target === 'broadcast' ? store.listeners.length > 0 : store.selection.size > 0;
 
-  // Every control marked data-needs-hub is off while the hub is down, whatever else holds.
+  // Every control marked data-needs-hub is off while the hub is down, whatever else holds; the
+  // operator's actions are off for a Viewer.
   for (const control of document.querySelectorAll('[data-needs-hub]')) {
-    if (!live) control.disabled = true;
+    if (!live || !operator) control.disabled = true;
   }
 
-  if (!live) return;
+  setHidden(byId('viewer-note'), operator);
+  if (!live || !operator) return;
   byId('kick-selected').disabled = store.selection.size === 0;
   byId('pane-kick').disabled = !focusedLive;
   byId('payload').disabled = false;

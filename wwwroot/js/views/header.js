@@ -17,7 +17,16 @@ export function initHeader() {
     renderTotals();
   });
   on('totals', renderTotals);
+  on('user', renderUser);
   renderHub();
+}
+
+function renderUser() {
+  const chip = byId('user');
+  setHidden(chip, store.user === null);
+  if (!store.user) return;
+  setText(byId('user-name'), store.user.name);
+  setText(byId('user-role'), store.user.role);
 }
 
 function renderHub() {

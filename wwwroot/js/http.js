@@ -1,0 +1,18 @@
+// Every HTTP request the dashboard makes goes through this module (the hub connection is built in
+// connection.js), so cross-cutting handling such as an expired sign-in lives in one place.
+
+export class HttpError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export async function getJson(path) {
+  const response = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (!response.ok) throw new HttpError(response.status, `GET ${path}: ${response.status}`);
+  return response.json();
+}
+
+/** Who is signed in: { name, role: 'Viewer' | 'Operator', kind, expiresAt }. */
+export const currentUser = () => getJson('/auth/me');
