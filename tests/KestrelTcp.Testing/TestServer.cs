@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
 
 namespace KestrelTcp.Testing;
@@ -107,6 +108,7 @@ public sealed class TestServer : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(config);
             builder.Logging.ClearProviders();
             builder.Logging.AddFilter(level => level >= LogLevel.Warning);
+            UseRepositoryWebRootIfMissing(builder);
             configure?.Invoke(builder);
         });
 
@@ -207,6 +209,27 @@ public sealed class TestServer : IAsyncDisposable
         }
         catch (UnauthorizedAccessException)
         {
+        }
+    }
+
+    /// <summary>The Web SDK copies wwwroot only into the server's own output, not into test projects that
+    /// reference it: serve the repository's wwwroot then (the login page, the dashboard's own files).</summary>
+    private static void UseRepositoryWebRootIfMissing(WebApplicationBuilder builder)
+    {
+        if (Directory.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot")))
+        {
+            return;
+        }
+
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var webRoot = Path.Combine(folder.FullName, "wwwroot");
+            if (File.Exists(Path.Combine(folder.FullName, "KestrelTcp.sln")) && Directory.Exists(webRoot))
+            {
+                builder.Environment.WebRootPath = webRoot;
+                builder.Environment.WebRootFileProvider = new PhysicalFileProvider(webRoot);
+                return;
+            }
         }
     }
 

@@ -31,13 +31,9 @@ internal static class ListenersApi
         listener.Options.IdleTimeout.TotalSeconds,
         Tls: listener.Options.Tls is not null);
 
-    private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> Broadcast(string name, SendRequest request, SessionCommands commands, ListenerCatalog catalog, HttpContext http)
+    private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> Broadcast(string name, SendRequest request, SessionCommands commands, HttpContext http)
     {
-        if (catalog.Find(name) is null)
-        {
-            return ApiResults.NotFound($"There is no listener named '{name}'.");
-        }
-
+        // An unknown listener is answered (404) by SessionCommands, which also records the attempt.
         if (!PayloadDecoder.TryDecode(request.Text, request.Hex, request.Base64, out var payload, out var error))
         {
             return ApiResults.BadRequest(error);

@@ -120,13 +120,9 @@ internal static class SessionsApi
         return TypedResults.Ok(Array.ConvertAll(frames, MessageInfo.From));
     }
 
-    private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> SendOne(string id, SendRequest request, SessionCommands commands, SessionRegistry registry, HttpContext http)
+    private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> SendOne(string id, SendRequest request, SessionCommands commands, HttpContext http)
     {
-        if (!registry.TryGet(id, out _))
-        {
-            return ApiResults.NotFound($"No live session with id '{id}'.");
-        }
-
+        // An unknown id is answered (404) by SessionCommands, which also records the attempt.
         if (!PayloadDecoder.TryDecode(request.Text, request.Hex, request.Base64, out var payload, out var error))
         {
             return ApiResults.BadRequest(error);

@@ -6,10 +6,19 @@ namespace KestrelTcp.Server.Security;
 /// <summary>Validates <see cref="SecurityOptions"/> at start; every failure names the configuration key.</summary>
 internal sealed partial class SecurityOptionsValidator : IValidateOptions<SecurityOptions>
 {
+    private readonly IConfiguration? _configuration;
+
+    public SecurityOptionsValidator(IConfiguration? configuration = null) => _configuration = configuration;
+
     public ValidateOptionsResult Validate(string? name, SecurityOptions options)
     {
         const string Root = SecurityOptions.SectionName;
         var errors = new List<string>();
+
+        // The binder silently drops a dictionary entry it cannot convert (say Role=Admin): a user who
+        // vanished that way must stop the server, not leave it running without them.
+        ReportDropped<UserOptions>($"{Root}:Users", options.Users.ContainsKey, errors);
+        ReportDropped<ApiKeyOptions>($"{Root}:ApiKeys", options.ApiKeys.ContainsKey, errors);
 
         foreach (var (userName, user) in options.Users)
         {
@@ -96,6 +105,27 @@ internal sealed partial class SecurityOptionsValidator : IValidateOptions<Securi
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void ReportDropped<T>(string path, Func<string, bool> bound, List<string> errors)
+    {
+        foreach (var section in _configuration?.GetSection(path).GetChildren() ?? [])
+        {
+            if (bound(section.Key))
+            {
+                continue;
+            }
+
+            try
+            {
+                section.Get<T>();
+                errors.Add($"{section.Path} could not be read.");
+            }
+            catch (InvalidOperationException ex)
+            {
+                errors.Add(ex.Message);
+            }
+        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
