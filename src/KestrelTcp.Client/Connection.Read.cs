@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.IO.Pipelines;
-using KestrelTcp.Protocols;
 
 namespace KestrelTcp.Client;
 
@@ -14,36 +12,67 @@ internal sealed partial class Connection
 
     private readonly PipeReader _input;
 
+    /// <summary>The managed thread id of the receive loop while it hands out a batch of frames, else 0.
+    /// Sends made on that thread (replies from a handler) are flushed once, at the end of the batch.</summary>
+    private int _deliveringThread;
+
+    /// <summary>True on the receive loop's thread while it delivers frames.</summary>
+    private bool IsDeliveringThread => Volatile.Read(ref _deliveringThread) == Environment.CurrentManagedThreadId;
+
     /// <summary>
-    /// Decodes frames with the shared codec and hands each to <paramref name="sink"/> before reading on.
-    /// Every frame already in the buffer is parsed without going back to the socket.
+    /// Decodes every complete frame of each read with the shared codec, hands each to <paramref name="sink"/>,
+    /// then advances past them; exits when the stream ends (a frame cut short is a framing error).
     /// </summary>
     private async Task ReadLoopAsync(IFrameSink sink)
     {
-        var reader = new ProtocolReader<ReadOnlySequence<byte>>(_input, _codec);
         var token = _teardown.Token;
         try
         {
             while (true)
             {
-                var result = await reader.ReadAsync(token).ConfigureAwait(false);
+                var result = await _input.ReadAsync(token).ConfigureAwait(false);
+                var buffer = result.Buffer;
                 if (result.IsCanceled)
                 {
                     // Only Teardown cancels the read, and it runs after a reason was recorded.
+                    _input.AdvanceTo(buffer.Start);
                     RecordReason(DisconnectReason.LocalClose, null);
                     break;
                 }
 
-                if (result.IsCompleted)
+                var consumed = buffer.Start;
+                var examined = buffer.End;
+                try
                 {
-                    RecordReason(DisconnectReason.RemoteClosed, null);
-                    break;
-                }
+                    var remaining = buffer;
+                    Volatile.Write(ref _deliveringThread, Environment.CurrentManagedThreadId);
+                    while (_codec.TryParseMessage(remaining, ref consumed, ref examined, out var frame))
+                    {
+                        var delivery = sink.DeliverAsync(frame, token);
+                        if (!delivery.IsCompletedSuccessfully)
+                        {
+                            // The receive queue is full: wait for room (the frame stays valid, the buffer is not advanced yet).
+                            Volatile.Write(ref _deliveringThread, 0);
+                            await delivery.ConfigureAwait(false);
+                            Volatile.Write(ref _deliveringThread, Environment.CurrentManagedThreadId);
+                        }
 
-                var delivery = sink.DeliverAsync(result.Message, token);
-                if (!delivery.IsCompletedSuccessfully)
+                        remaining = buffer.Slice(consumed);
+                    }
+
+                    Volatile.Write(ref _deliveringThread, 0);
+                    sink.BatchDelivered(this);
+                    if (result.IsCompleted)
+                    {
+                        _codec.ThrowIfTruncated(remaining);
+                        RecordReason(DisconnectReason.RemoteClosed, null);
+                        break;
+                    }
+                }
+                finally
                 {
-                    await delivery.ConfigureAwait(false);
+                    Volatile.Write(ref _deliveringThread, 0);
+                    _input.AdvanceTo(consumed, examined);
                 }
             }
         }

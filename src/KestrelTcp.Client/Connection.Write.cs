@@ -10,16 +10,24 @@ internal sealed partial class Connection
     /// <summary>Segment size of the send pipe: frames written close together leave in one socket write.</summary>
     private const int SendSegmentSize = 16 * 1024;
 
+    /// <summary>Most bytes a receive batch's replies may hold back before they are flushed anyway.</summary>
+    private const int MaxDeferredBytes = 64 * 1024;
+
     private readonly Pipe _output;
     private readonly AsyncSignal _written = new();
     private readonly List<ArraySegment<byte>> _gather = [];
     private long _bytesQueued;
     private long _bytesWritten;
+    private long _unflushedBytes;
     private bool _outputCompleted;
     private volatile bool _sendLoopEnded;
 
-    /// <summary>Framed bytes accepted for sending since the connection opened.</summary>
+    /// <summary>Framed bytes handed to the send loop since the connection opened.</summary>
     public long BytesQueued => Interlocked.Read(ref _bytesQueued);
+
+    /// <summary>Framed bytes written by the receive loop's thread and not yet handed to the send loop
+    /// (they are, at the end of the receive batch).</summary>
+    public long UnflushedBytes => Interlocked.Read(ref _unflushedBytes);
 
     /// <summary>Framed bytes handed to the socket since the connection opened.</summary>
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
@@ -33,13 +41,14 @@ internal sealed partial class Connection
     /// <summary>True once the send loop has stopped: nothing more will be written.</summary>
     public bool SendLoopEnded => _sendLoopEnded;
 
-    /// <summary>Completes after the next socket write, or when the send loop ends.</summary>
-    public Task WrittenSignal => _written.Task;
+    /// <summary>Pulsed after socket writes (for registered waiters) and when the send loop ends.</summary>
+    public AsyncSignal Written => _written;
 
     /// <summary>
     /// Frames <paramref name="payload"/> into the send pipe and wakes the send loop. The caller holds the
     /// client's send lock (the pipe has one writer) and has validated the payload. False when the
-    /// connection can no longer send.
+    /// connection can no longer send. On the receive loop's thread (a reply sent from a handler) the wake-up
+    /// waits for the end of the receive batch, so that the replies to one read leave in one socket write.
     /// </summary>
     public bool TryWriteFrame(ReadOnlySpan<byte> payload)
     {
@@ -48,13 +57,21 @@ internal sealed partial class Connection
             return false;
         }
 
-        var writer = _output.Writer;
-        _codec.WriteMessage(payload, writer);
-        Interlocked.Add(ref _bytesQueued, _codec.GetEncodedLength(payload.Length));
+        _codec.WriteMessage(payload, _output.Writer);
+        var unflushed = Interlocked.Add(ref _unflushedBytes, _codec.GetEncodedLength(payload.Length));
+        return (IsDeliveringThread && unflushed < MaxDeferredBytes) || Flush();
+    }
+
+    /// <summary>Hands what the receive batch held back to the send loop. The caller holds the client's send lock.</summary>
+    public bool FlushDeferred() => UnflushedBytes == 0 || IsSendClosed || Flush();
+
+    private bool Flush()
+    {
+        Interlocked.Add(ref _bytesQueued, Interlocked.Exchange(ref _unflushedBytes, 0));
 
         // The pipe has no pause threshold (the client limits pending bytes itself), so the flush only
         // schedules the send loop and completes synchronously.
-        var flush = writer.FlushAsync();
+        var flush = _output.Writer.FlushAsync();
         var result = flush.IsCompleted ? flush.GetAwaiter().GetResult() : flush.AsTask().GetAwaiter().GetResult();
         return !result.IsCompleted && !result.IsCanceled;
     }
@@ -94,7 +111,7 @@ internal sealed partial class Connection
 
                 reader.AdvanceTo(buffer.End);
                 Interlocked.Add(ref _bytesWritten, length);
-                _written.Pulse();
+                _written.PulseIfWaited();
                 if (result.IsCompleted)
                 {
                     await ShutdownSendAsync().ConfigureAwait(false);

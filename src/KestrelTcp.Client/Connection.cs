@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -6,7 +7,7 @@ using KestrelTcp.Protocols;
 namespace KestrelTcp.Client;
 
 /// <summary>
-/// One open TCP (or TLS) connection: a receive loop decoding frames from a <see cref="System.IO.Pipelines.PipeReader"/>
+/// One open TCP (or TLS) connection: a receive loop decoding frames from a <see cref="PipeReader"/>
 /// over the stream (<c>Connection.Read.cs</c>) and a single send loop draining an in-memory pipe into the
 /// socket (<c>Connection.Write.cs</c>). The client makes a new one for every connect and reconnect.
 /// </summary>
@@ -31,11 +32,12 @@ internal sealed partial class Connection
         _codec = codec;
         RemoteEndPoint = socket.RemoteEndPoint;
         LocalEndPoint = socket.LocalEndPoint;
-        _input = System.IO.Pipelines.PipeReader.Create(stream, new System.IO.Pipelines.StreamPipeReaderOptions(bufferSize: ReceiveBufferSize, minimumReadSize: MinimumReadSize, leaveOpen: true));
-        _output = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(
+        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReceiveBufferSize, minimumReadSize: MinimumReadSize, leaveOpen: true));
+        _output = new Pipe(new PipeOptions(
             pauseWriterThreshold: 0,
             resumeWriterThreshold: 0,
             minimumSegmentSize: SendSegmentSize,
+            readerScheduler: PipeScheduler.Inline,
             useSynchronizationContext: false));
     }
 

@@ -111,6 +111,25 @@ public sealed partial class KestrelTcpClient : IFrameSink
         _framesChanged.Pulse();
     }
 
+    void IFrameSink.BatchDelivered(Connection connection)
+    {
+        if (connection.UnflushedBytes == 0)
+        {
+            return;
+        }
+
+        // Replies sent by handlers during the batch leave together now.
+        _sendLock.Wait();
+        try
+        {
+            connection.FlushDeferred();
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
     private bool TryReceiveCore(int millisecondsTimeout, [NotNullWhen(true)] out byte[]? frame, out bool ended)
     {
         var deadline = Deadline.Start(millisecondsTimeout);

@@ -24,15 +24,19 @@ public sealed partial class KestrelTcpClient
         {
             var connection = CurrentForSend();
             var frameBytes = _codec.GetEncodedLength(payload.Length);
-            while (true)
+            if (!HasRoom(connection, frameBytes))
             {
-                var written = connection.WrittenSignal;
-                if (HasRoom(connection, frameBytes))
+                using var waiting = connection.Written.Register();
+                while (true)
                 {
-                    break;
-                }
+                    var written = connection.Written.Task;
+                    if (HasRoom(connection, frameBytes))
+                    {
+                        break;
+                    }
 
-                await written.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await written.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
             Write(connection, payload.Span);
@@ -74,17 +78,21 @@ public sealed partial class KestrelTcpClient
         {
             var connection = CurrentForSend();
             var frameBytes = _codec.GetEncodedLength(payload.Length);
-            while (true)
+            if (!HasRoom(connection, frameBytes))
             {
-                var written = connection.WrittenSignal;
-                if (HasRoom(connection, frameBytes))
+                using var waiting = connection.Written.Register();
+                while (true)
                 {
-                    break;
-                }
+                    var written = connection.Written.Task;
+                    if (HasRoom(connection, frameBytes))
+                    {
+                        break;
+                    }
 
-                if (!written.Wait(deadline.Remaining))
-                {
-                    throw new TimeoutException($"{connection.PendingBytes} bytes were still waiting to be written after {millisecondsTimeout} ms; the frame was not queued.");
+                    if (!written.Wait(deadline.Remaining))
+                    {
+                        throw new TimeoutException($"{connection.PendingBytes} bytes were still waiting to be written after {millisecondsTimeout} ms; the frame was not queued.");
+                    }
                 }
             }
 
@@ -118,10 +126,11 @@ public sealed partial class KestrelTcpClient
             return false;
         }
 
-        var target = connection.BytesQueued;
+        var target = connection.BytesQueued + connection.UnflushedBytes;
+        using var waiting = connection.Written.Register();
         while (true)
         {
-            var written = connection.WrittenSignal;
+            var written = connection.Written.Task;
             if (connection.BytesWritten >= target)
             {
                 return true;
@@ -136,6 +145,33 @@ public sealed partial class KestrelTcpClient
             {
                 return false;
             }
+        }
+    }
+
+    /// <summary>
+    /// Completes when every frame queued before the call has been written to the socket: the asynchronous
+    /// counterpart of <see cref="WaitForBytesWritten"/>.
+    /// </summary>
+    /// <exception cref="IOException">The client is not connected, or the connection closed before everything was written.</exception>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = Current ?? throw new IOException($"The client cannot flush: it is {State}.");
+        var target = connection.BytesQueued + connection.UnflushedBytes;
+        using var waiting = connection.Written.Register();
+        while (true)
+        {
+            var written = connection.Written.Task;
+            if (connection.BytesWritten >= target)
+            {
+                return;
+            }
+
+            if (connection.SendLoopEnded)
+            {
+                throw new IOException("The connection closed before every queued frame was written.");
+            }
+
+            await written.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Globalization;
+using KestrelTcp.Cli.Arguments;
+using KestrelTcp.Client;
+using KestrelTcp.Protocols;
+
+namespace KestrelTcp.Cli.Bench;
+
+/// <summary>
+/// Runs a bench: connects every connection, fills each pipeline, lets the load run through the warmup,
+/// measures for the duration with a progress line every second, then stops and reports.
+/// </summary>
+internal sealed class BenchRunner
+{
+    /// <summary>Connections opened at once while connecting, so a large run does not flood the accept queue.</summary>
+    private const int ConnectParallelism = 64;
+
+    private readonly BenchSettings _settings;
+    private readonly CliConsole _console;
+    private readonly LatencyRecorder _latency = new();
+    private readonly List<BenchWorker> _workers = [];
+    private volatile bool _sending = true;
+    private int _disconnects;
+    private string? _lastDisconnect;
+
+    public BenchRunner(BenchSettings settings, CliConsole console)
+    {
+        _settings = settings;
+        _console = console;
+    }
+
+    /// <summary>A payload of <paramref name="size"/> bytes that the framing can carry: printable, and free of
+    /// the delimiter's bytes (line feed for line framing).</summary>
+    public static byte[] CreatePayload(FramingOptions framing, int size)
+    {
+        var avoid = framing.Kind switch
+        {
+            FramingKind.Line => "\n"u8.ToArray(),
+            FramingKind.Delimiter => PayloadFormat.Encode(framing.Delimiter!, hex: true),
+            _ => [],
+        };
+        var fill = (byte)'x';
+        for (var candidate = (byte)'a'; Array.IndexOf(avoid, fill) >= 0; candidate++)
+        {
+            fill = candidate;
+        }
+
+        var payload = new byte[size];
+        payload.AsSpan().Fill(fill);
+        return payload;
+    }
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var payload = CreatePayload(_settings.Connection.Framing, _settings.Size);
+        try
+        {
+            if (await ConnectAllAsync(payload, cancellationToken).ConfigureAwait(false) is { } failure)
+            {
+                _console.Error.WriteLine($"ktcp: {failure}");
+                return ExitCodes.ConnectFailed;
+            }
+
+            foreach (var worker in _workers)
+            {
+                worker.Start();
+            }
+
+            var report = await MeasureAsync(cancellationToken).ConfigureAwait(false);
+            _console.Out.Write(_settings.Json ? report.ToJson() + Environment.NewLine : report.ToText());
+            if (report.Frames == 0)
+            {
+                _console.Error.WriteLine("ktcp: no replies were received. Is the listener in Echo mode, with the same framing?");
+                return ExitCodes.Failed;
+            }
+
+            return report.Interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
+        }
+        finally
+        {
+            _sending = false;
+            foreach (var worker in _workers)
+            {
+                await worker.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<string?> ConnectAllAsync(byte[] payload, CancellationToken cancellationToken)
+    {
+        using var gate = new SemaphoreSlim(ConnectParallelism);
+        var connecting = new List<Task>();
+        for (var i = 0; i < _settings.Connections; i++)
+        {
+            var worker = new BenchWorker(_settings, payload, _latency, () => _sending, OnLost);
+            _workers.Add(worker);
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            connecting.Add(ConnectOneAsync(worker, gate, cancellationToken));
+        }
+
+        try
+        {
+            await Task.WhenAll(connecting).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (_settings.Connection.DescribeConnectFailure(ex) is { } message)
+        {
+            var failed = connecting.Count(t => t.IsFaulted);
+            return string.Create(CultureInfo.InvariantCulture, $"{failed} of {_settings.Connections} connections failed; {message}");
+        }
+
+        static async Task ConnectOneAsync(BenchWorker worker, SemaphoreSlim gate, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await worker.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    private async Task<BenchReport> MeasureAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var progress = new ProgressLine(_console, _settings.Progress);
+        var warmupEnds = _settings.Warmup;
+        var measureEnds = _settings.Warmup + _settings.Duration;
+        var nextProgress = TimeSpan.FromSeconds(1);
+        var measuring = false;
+        var measureStart = TimeSpan.Zero;
+        long repliesAtStart = 0;
+        var last = (Time: TimeSpan.Zero, Replies: 0L);
+        var interrupted = false;
+
+        while (true)
+        {
+            var now = clock.Elapsed;
+
+            // The progress line covers the second that just ended, so it is drawn before a phase change.
+            if (now >= nextProgress)
+            {
+                var replies = TotalReplies();
+                var rate = (replies - last.Replies) / Math.Max(1e-9, (now - last.Time).TotalSeconds);
+                last = (now, replies);
+                var interval = measuring ? LatencySummary.From(_latency.TakeInterval()) : null;
+                progress.Update(now, measureEnds, measuring, rate, rate * _settings.Size / 1e6, interval?.P99);
+                while (nextProgress <= now)
+                {
+                    nextProgress += TimeSpan.FromSeconds(1);
+                }
+            }
+
+            if (!measuring && now >= warmupEnds)
+            {
+                repliesAtStart = TotalReplies();
+                _latency.StartMeasuring();
+                measureStart = clock.Elapsed;
+                measuring = true;
+            }
+
+            if (now >= measureEnds || interrupted)
+            {
+                break;
+            }
+
+            // Sleep until the next progress line or phase boundary, whichever comes first.
+            var wakeAt = TimeSpan.FromTicks(Math.Min(nextProgress.Ticks, (measuring ? measureEnds : warmupEnds).Ticks));
+            try
+            {
+                await Task.Delay(TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, (wakeAt - clock.Elapsed).Ticks)), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                interrupted = true;
+            }
+        }
+
+        var finalReplies = TotalReplies();
+        var measured = clock.Elapsed - measureStart;
+        _sending = false;
+        _latency.StopMeasuring();
+        _latency.TakeInterval();
+        progress.Finish();
+
+        return new BenchReport(
+            _settings.Connection.Target.ToString(),
+            FramingSpec.Describe(_settings.Connection.Framing),
+            _settings.Connections,
+            _settings.Depth,
+            _settings.Size,
+            _settings.Warmup,
+            measuring ? measured : TimeSpan.Zero,
+            measuring ? finalReplies - repliesAtStart : 0,
+            Volatile.Read(ref _disconnects),
+            Volatile.Read(ref _lastDisconnect),
+            interrupted,
+            LatencySummary.From(_latency.Total));
+    }
+
+    private long TotalReplies()
+    {
+        long total = 0;
+        foreach (var worker in _workers)
+        {
+            total += worker.Replies;
+        }
+
+        return total;
+    }
+
+    private void OnLost(DisconnectedEventArgs e)
+    {
+        Interlocked.Increment(ref _disconnects);
+        Volatile.Write(ref _lastDisconnect, e.ToString());
+    }
+}

@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using KestrelTcp.Cli.Arguments;
+using KestrelTcp.Client;
+using KestrelTcp.Protocols;
+
+namespace KestrelTcp.Cli;
+
+/// <summary>The options every command shares — target, framing, TLS, connect timeout — and how a failed connect is explained.</summary>
+internal sealed record ConnectionSettings(HostPort Target, FramingOptions Framing, bool Tls, bool Insecure, string? TlsHost, TimeSpan ConnectTimeout, bool Hex)
+{
+    public static ConnectionSettings From(ParsedArguments args, string defaultFraming, TimeSpan defaultTimeout)
+    {
+        var target = HostPort.Parse(args.Positionals[0]);
+        int? maxFrame = args.Value("--max-frame") is null ? null : args.Bytes("--max-frame", 0, 1, FramingOptions.MaxFrameBytesLimit);
+        var framing = FramingSpec.Parse(args.Value("--framing") ?? defaultFraming, maxFrame);
+        var timeout = args.Milliseconds("--timeout", defaultTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(24));
+        var insecure = args.Has("--insecure");
+        var tlsHost = args.Value("--tls-host");
+        if ((insecure || tlsHost is not null) && !args.Has("--tls"))
+        {
+            throw new UsageException($"{(insecure ? "--insecure" : "--tls-host")} only applies with --tls.");
+        }
+
+        return new ConnectionSettings(target, framing, args.Has("--tls"), insecure, tlsHost, timeout, args.Has("--hex"));
+    }
+
+    /// <summary>Client options for these settings; the caller adds what its command needs.</summary>
+    public KestrelTcpClientOptions CreateClientOptions() => new()
+    {
+        Framing = Framing,
+        ConnectTimeout = ConnectTimeout,
+        Tls = Tls ? new ClientTlsOptions { AllowUntrustedCertificate = Insecure, TargetHost = TlsHost } : null,
+    };
+
+    /// <summary>A one-line explanation of why connecting failed, or null when <paramref name="error"/> is not a connect failure.</summary>
+    public string? DescribeConnectFailure(Exception error) => error switch
+    {
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => $"connection refused by {Target}: is the server running and listening on that port?",
+        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } => $"host not found: '{Target.Host}'.",
+        SocketException socket => $"cannot connect to {Target}: {socket.Message}.",
+        TimeoutException => string.Create(CultureInfo.InvariantCulture, $"timed out connecting to {Target} after {ConnectTimeout.TotalMilliseconds:0} ms{(Tls ? " (TCP connect and TLS handshake)" : string.Empty)}."),
+        AuthenticationException auth => $"TLS handshake with {Target} failed: {auth.Message}{(Insecure ? string.Empty : " Use --insecure to accept a self-signed or untrusted certificate (development only).")}",
+        IOException io when Tls => $"TLS handshake with {Target} failed: {io.Message} Is the listener using TLS?",
+        _ => null,
+    };
+}
