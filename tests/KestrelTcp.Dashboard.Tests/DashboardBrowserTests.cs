@@ -81,6 +81,56 @@ public sealed class DashboardBrowserTests : IClassFixture<BrowserFixture>
     }
 
     [Fact]
+    public async Task BroadcastsToEveryClientOfTheChosenListener()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var first = await server.ConnectAsync();
+        await using var second = await server.ConnectAsync();
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, server);
+        await Expect(page.Rows).ToHaveCountAsync(2);
+
+        await page.Page.Locator("#target-broadcast").ClickAsync();
+        await Expect(page.Page.Locator("#broadcast-listener")).ToHaveValueAsync("default");
+        await page.Page.Locator("#payload").FillAsync("all units report");
+        await page.Page.Locator("#payload").PressAsync("Control+Enter");
+
+        Assert.Equal("all units report", await first.ReceiveLineAsync());
+        Assert.Equal("all units report", await second.ReceiveLineAsync());
+        await Expect(page.Page.Locator("#composer-status")).ToContainTextAsync("every session of default");
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task PausesClearsAndExportsTheTrafficLog()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, server);
+        await page.SelectAsync(client);
+        await client.SendLineAsync("one");
+        await Expect(page.LogFrames).ToHaveCountAsync(1);
+
+        await page.Page.Locator("#log-pause").ClickAsync();
+        await client.SendLineAsync("two");
+        await Expect(page.Page.Locator("#log-pause")).ToHaveTextAsync("Resume (1 new)");
+        await Expect(page.LogFrames).ToHaveCountAsync(1);
+        await page.Page.Locator("#log-pause").ClickAsync();
+        await Expect(page.LogFrames.Locator(".frame-data")).ToHaveTextAsync(["one", "two"]);
+
+        var download = await page.Page.RunAndWaitForDownloadAsync(() => page.Page.Locator("#log-export").ClickAsync());
+        var exported = await File.ReadAllLinesAsync((await download.PathAsync())!);
+        Assert.Equal("time\tdirection\tlength\ttruncated\thex\ttext", exported[0]);
+        Assert.EndsWith("\tIn\t3\tfalse\t6F6E65\t\"one\"", exported[1], StringComparison.Ordinal);
+        Assert.EndsWith("\tIn\t3\tfalse\t74776F\t\"two\"", exported[2], StringComparison.Ordinal);
+
+        await page.Page.Locator("#log-clear").ClickAsync();
+        await Expect(page.LogFrames).ToHaveCountAsync(0);
+        await client.SendLineAsync("three");
+        await Expect(page.LogFrames.Locator(".frame-data")).ToHaveTextAsync(["three"]);
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
     public async Task RefusesMalformedHexBeforeSending()
     {
         await using var server = await TestServer.StartAsync();
