@@ -158,4 +158,66 @@ public sealed class EventTests : IClassFixture<EchoServerFixture>
         Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
         Assert.True(client.IsConnected);
     }
+
+    [Fact]
+    public async Task FramesSentFromAFrameHandlerAreDelivered()
+    {
+        // Replies sent on the receive loop are held back to the end of each received batch; none may be lost.
+        const int RoundTrips = 2000;
+        var done = Wait.Source<int>();
+        var count = 0;
+        await using var client = new KestrelTcpClient(new() { Framing = TestListeners.Framing("lp4") });
+        client.FrameReceived += (sender, e) =>
+        {
+            var seen = ++count;
+            if (seen == RoundTrips)
+            {
+                done.TrySetResult(seen);
+            }
+            else
+            {
+                ((KestrelTcpClient)sender!).Send(e.Frame, 5000);
+            }
+        };
+        await client.ConnectAsync("127.0.0.1", _fixture.Port("lp4")).Within();
+
+        // Eight frames in flight, so that several replies share a batch.
+        for (var i = 0; i < 8; i++)
+        {
+            await client.SendAsync(Encoding.UTF8.GetBytes($"ball {i}")).Within();
+        }
+
+        Assert.Equal(RoundTrips, await done.Task.Within());
+    }
+
+    [Fact]
+    public async Task TheOnFrameCallbackSeesEveryFrameWithoutQueueingIt()
+    {
+        var received = new List<string>();
+        var all = Wait.Source<bool>();
+        await using var client = await KestrelTcpClient.ConnectAsync("127.0.0.1", _fixture.Port("line"), new()
+        {
+            Framing = TestListeners.Framing("line"),
+            OnFrame = (in System.Buffers.ReadOnlySequence<byte> frame) =>
+            {
+                lock (received)
+                {
+                    received.Add(Encoding.UTF8.GetString(frame));
+                    if (received.Count == 3)
+                    {
+                        all.TrySetResult(true);
+                    }
+                }
+            },
+        }).Within();
+
+        foreach (var text in new[] { "a", "bb", "ccc" })
+        {
+            await client.SendAsync(text).Within();
+        }
+
+        await all.Task.Within();
+        Assert.Equal(["a", "bb", "ccc"], received);
+        Assert.False(client.TryReceive(0, out _));
+    }
 }
