@@ -19,6 +19,7 @@ internal static class ApiExtensions
         api.MapSessionsApi();
         api.MapListenersApi();
         api.MapAuditApi();
+        api.MapServerApi();
         app.MapOpenApi();
         return app;
     }

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using KestrelTcp.Server.Sessions;
+
+namespace KestrelTcp.Server.Api;
+
+/// <summary>The <c>/api/server</c> route.</summary>
+internal static class ServerApi
+{
+    public static RouteGroupBuilder MapServerApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/server", (SessionRegistry registry) =>
+        {
+            using var process = Process.GetCurrentProcess();
+            return TypedResults.Ok(new ServerInfo(
+                typeof(ServerApi).Assembly.GetName().Version?.ToString() ?? "0.0.0",
+                new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero),
+                registry.Count,
+                registry.OpenedTotal,
+                Environment.WorkingSet,
+                GC.GetTotalMemory(forceFullCollection: false),
+                GC.GetGCMemoryInfo().HeapSizeBytes,
+                GC.CollectionCount(0),
+                GC.CollectionCount(2),
+                process.Threads.Count,
+                registry.IsDraining));
+        }).WithTags("Server").WithName("GetServer").WithSummary("Process, memory and session figures of this server.");
+        return api;
+    }
+}

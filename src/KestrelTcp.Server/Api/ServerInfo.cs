@@ -1,0 +1,26 @@
+namespace KestrelTcp.Server.Api;
+
+/// <summary>The server process at a glance: what an operator checks first when something looks slow.</summary>
+/// <param name="Version">The server's version.</param>
+/// <param name="StartedAt">When the process started.</param>
+/// <param name="Sessions">Live sessions across all listeners.</param>
+/// <param name="OpenedTotal">Sessions opened since start.</param>
+/// <param name="WorkingSetBytes">Resident memory of the process.</param>
+/// <param name="ManagedHeapBytes">Bytes in use on the managed heap (without forcing a collection).</param>
+/// <param name="HeapAfterLastGcBytes">Managed heap size right after the last garbage collection.</param>
+/// <param name="Gen0Collections">Generation 0 collections since start.</param>
+/// <param name="Gen2Collections">Full (generation 2) collections since start.</param>
+/// <param name="ThreadCount">Threads in the process.</param>
+/// <param name="Draining">Whether shutdown has started.</param>
+public sealed record ServerInfo(
+    string Version,
+    DateTimeOffset StartedAt,
+    int Sessions,
+    long OpenedTotal,
+    long WorkingSetBytes,
+    long ManagedHeapBytes,
+    long HeapAfterLastGcBytes,
+    int Gen0Collections,
+    int Gen2Collections,
+    int ThreadCount,
+    bool Draining);
