@@ -84,6 +84,16 @@ internal static class CliApp
             console.Error.WriteLine("Run 'ktcp --help' for usage.");
             return ExitCodes.Usage;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException or TimeoutException)
+        {
+            // Network trouble the command did not expect at that point: say what happened, without a stack trace.
+            console.Error.WriteLine($"ktcp: {ex.Message}");
+            return ExitCodes.Failed;
+        }
     }
 
     private static async Task<int> RunCommandAsync(

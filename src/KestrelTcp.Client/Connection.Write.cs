@@ -76,10 +76,12 @@ internal sealed partial class Connection
         return !result.IsCompleted && !result.IsCanceled;
     }
 
-    /// <summary>Ends the output: the send loop writes what is queued, then shuts down the sending side.
-    /// The caller holds the client's send lock.</summary>
+    /// <summary>Starts a graceful close: the send loop writes what is queued, then shuts down the sending
+    /// side (see <see cref="WaitForCloseAsync"/>). The caller holds the client's send lock.</summary>
     public void CompleteOutput()
     {
+        // Recorded first: the send loop may run inline and the peer may close before this returns.
+        RecordReason(DisconnectReason.LocalClose, null);
         if (!_outputCompleted)
         {
             _outputCompleted = true;

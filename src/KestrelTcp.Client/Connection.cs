@@ -128,15 +128,12 @@ internal sealed partial class Connection
     }
 
     /// <summary>
-    /// Closes gracefully: the send loop writes what is queued, then shuts down the sending side; the receive
-    /// loop keeps delivering frames until the peer closes. After <paramref name="timeout"/> the connection
-    /// is aborted. The caller must hold the client's send lock, or know no sender is active, so that nothing
-    /// is written after the output is completed.
+    /// Finishes a graceful close started with <see cref="CompleteOutput"/>: the send loop writes what is queued
+    /// and shuts down the sending side while the receive loop keeps delivering frames until the peer closes.
+    /// After <paramref name="timeout"/> the connection is aborted.
     /// </summary>
-    public async Task CloseAsync(TimeSpan timeout)
+    public async Task WaitForCloseAsync(TimeSpan timeout)
     {
-        RecordReason(DisconnectReason.LocalClose, null);
-        CompleteOutput();
         var completion = Completion;
         try
         {

@@ -118,8 +118,28 @@ public sealed partial class KestrelTcpClient : IFrameSink
             return;
         }
 
-        // Replies sent by handlers during the batch leave together now.
-        _sendLock.Wait();
+        // Replies sent by handlers during the batch leave together now. When another sender holds the send
+        // lock (it may be waiting for room, which needs the peer to read, which may need us to read), the
+        // flush happens asynchronously so that the receive loop never waits for it.
+        if (_sendLock.Wait(0))
+        {
+            FlushDeferredLocked(connection);
+        }
+        else
+        {
+            _ = FlushDeferredAsync(connection);
+        }
+    }
+
+    private async Task FlushDeferredAsync(Connection connection)
+    {
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        FlushDeferredLocked(connection);
+    }
+
+    /// <summary>Flushes the batch's replies and releases the send lock, which the caller acquired.</summary>
+    private void FlushDeferredLocked(Connection connection)
+    {
         try
         {
             connection.FlushDeferred();

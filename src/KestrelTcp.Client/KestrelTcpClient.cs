@@ -198,7 +198,7 @@ public sealed partial class KestrelTcpClient : IAsyncDisposable, IDisposable
                     _sendLock.Release();
                 }
 
-                await connection.CloseAsync(_options.CloseTimeout).WaitAsync(cancellationToken).ConfigureAwait(false);
+                await connection.WaitForCloseAsync(_options.CloseTimeout).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             else
             {
