@@ -118,8 +118,20 @@ public sealed class AuthenticationTests
         using var after = await browser.GetAsync("/auth/me").Within();
 
         Assert.Equal(new CurrentUser(server.ViewerUserName, SecurityRole.Viewer, ActorKind.User, me!.ExpiresAt), me);
+        Assert.InRange(me.ExpiresAt!.Value - DateTimeOffset.UtcNow, TimeSpan.FromHours(7.9), TimeSpan.FromHours(8));
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnApiKeyIsWhoItSaysWithNoExpiry()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var http = server.CreateHttpClient(TestRole.Viewer);
+
+        var me = await http.GetFromJsonAsync<CurrentUser>("/auth/me", Json.Options).Within();
+
+        Assert.Equal(new CurrentUser(TestCredentials.ViewerKeyName, SecurityRole.Viewer, ActorKind.ApiKey, null), me);
     }
 
     [Fact]
