@@ -9,48 +9,14 @@ internal sealed record BenchResult(double FramesPerSecond, double MegabytesPerSe
     {
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
+        // ktcp bench --json: { framesPerSecond, megabytesPerSecond, latencyMs: { p50, p99, p999, … }, disconnects }
+        var latency = root.GetProperty("latencyMs");
         return new BenchResult(
-            Number(root, "framesPerSecond"),
-            Number(root, "megabytesPerSecond", "mbPerSecond"),
-            Number(root, "p50Us", "p50Micros", "latencyP50Us"),
-            Number(root, "p99Us", "p99Micros", "latencyP99Us"),
-            Number(root, "p999Us", "p999Micros", "latencyP999Us"),
-            (long)Number(root, "errors"));
-    }
-
-    private static double Number(JsonElement element, params string[] names)
-    {
-        foreach (var name in names)
-        {
-            if (TryFind(element, name, out var value) && value.ValueKind == JsonValueKind.Number)
-            {
-                return value.GetDouble();
-            }
-        }
-
-        return 0;
-    }
-
-    private static bool TryFind(JsonElement element, string name, out JsonElement value)
-    {
-        if (element.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in element.EnumerateObject())
-            {
-                if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-                {
-                    value = property.Value;
-                    return true;
-                }
-
-                if (TryFind(property.Value, name, out value))
-                {
-                    return true;
-                }
-            }
-        }
-
-        value = default;
-        return false;
+            root.GetProperty("framesPerSecond").GetDouble(),
+            root.GetProperty("megabytesPerSecond").GetDouble(),
+            latency.GetProperty("p50").GetDouble() * 1000,
+            latency.GetProperty("p99").GetDouble() * 1000,
+            latency.GetProperty("p999").GetDouble() * 1000,
+            root.GetProperty("disconnects").GetInt64());
     }
 }
