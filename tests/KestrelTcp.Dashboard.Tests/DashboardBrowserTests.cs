@@ -154,7 +154,9 @@ public sealed class DashboardBrowserTests : IClassFixture<BrowserFixture>
         await using var kicked = await server.ConnectAsync();
         await using var kept = await server.ConnectAsync();
         await using var page = await DashboardPage.OpenAsync(_browser.Browser, server);
+        await kicked.SendLineAsync("last words");
         await page.SelectAsync(kicked);
+        await Expect(page.LogFrames).ToHaveCountAsync(1);
 
         await page.Page.Locator("#pane-kick").ClickAsync();
         var dialog = page.Page.Locator("#kick-dialog");
@@ -168,6 +170,7 @@ public sealed class DashboardBrowserTests : IClassFixture<BrowserFixture>
         await Expect(page.RowOf(kicked)).ToHaveCountAsync(0);
         await Expect(page.Rows).ToHaveCountAsync(1);
         await Expect(page.Page.Locator("#pane-closed")).ToContainTextAsync("Kicked — firmware update");
+        await Expect(page.LogFrames.Locator(".frame-data")).ToHaveTextAsync(["last words"]);
         await Expect(page.Page.Locator("#count-closed")).ToHaveTextAsync("1");
         await page.Page.Locator("#tab-closed").ClickAsync();
         await Expect(page.Page.Locator(".closed-item .reason")).ToHaveTextAsync("Kicked");
@@ -218,27 +221,40 @@ public sealed class DashboardBrowserTests : IClassFixture<BrowserFixture>
     }
 
     [Fact]
-    public async Task ShowsTheReconnectBannerAndDisablesActionsWhenTheServerStops()
+    public async Task ShowsTheReconnectBannerWhileTheServerIsDownAndRecoversWhenItReturns()
     {
-        var server = await TestServer.StartAsync();
-        await using (server)
-        {
-            await using var client = await server.ConnectAsync();
-            await using var page = await DashboardPage.OpenAsync(_browser.Browser, server);
-            await page.SelectAsync(client);
-            await page.Page.Locator("#payload").FillAsync("hello");
-            await Expect(page.Banner).ToBeHiddenAsync();
-            await Expect(page.Page.Locator("#send")).ToBeEnabledAsync();
+        var first = await TestServer.StartAsync(keepDataPath: true);
+        await using var firstClient = await first.ConnectAsync();
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, first);
+        await page.SelectAsync(firstClient);
+        await page.Page.Locator("#payload").FillAsync("hello");
+        await Expect(page.Banner).ToBeHiddenAsync();
+        await Expect(page.Page.Locator("#send")).ToBeEnabledAsync();
 
-            await server.StopAsync();
+        await first.DisposeAsync();
 
-            await Expect(page.Banner).ToBeVisibleAsync();
-            await Expect(page.Banner).ToContainTextAsync("Reconnecting");
-            await Expect(page.Page.Locator("#hub-state-label")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("Reconnecting|Disconnected"));
-            await Expect(page.Page.Locator("#send")).ToBeDisabledAsync();
-            await Expect(page.Page.Locator("#payload")).ToBeDisabledAsync();
-            await Expect(page.Page.Locator("#pane-kick")).ToBeDisabledAsync();
-            await page.ScreenshotAsync("reconnecting");
-        }
+        await Expect(page.Banner).ToBeVisibleAsync();
+        await Expect(page.Banner).ToContainTextAsync("Reconnecting");
+        await Expect(page.Page.Locator("#hub-state-label")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("Reconnecting|Disconnected"));
+        await Expect(page.Page.Locator("#send")).ToBeDisabledAsync();
+        await Expect(page.Page.Locator("#payload")).ToBeDisabledAsync();
+        await Expect(page.Page.Locator("#pane-kick")).ToBeDisabledAsync();
+        await page.ScreenshotAsync("reconnecting");
+
+        // The same address and data folder (so the sign-in cookie is still good): the page reconnects
+        // by itself and replaces what it showed with the new server's snapshot.
+        await using var second = await TestServer.StartAsync(
+            new Dictionary<string, string?> { ["urls"] = first.HttpAddress.ToString().TrimEnd('/') },
+            dataPath: first.DataPath);
+        await using var secondClient = await second.ConnectAsync();
+
+        await Expect(page.Page.Locator("#hub-state-label")).ToHaveTextAsync("Live", new LocatorAssertionsToHaveTextOptions { Timeout = 20_000 });
+        await Expect(page.Banner).ToBeHiddenAsync();
+        await Expect(page.RowOf(secondClient)).ToHaveCountAsync(1);
+        await Expect(page.RowOf(firstClient)).ToHaveCountAsync(0);
+        await page.SelectAsync(secondClient);
+        await Expect(page.Page.Locator("#send")).ToBeEnabledAsync();
+        await page.Page.Locator("#send").ClickAsync();
+        Assert.Equal("hello", await secondClient.ReceiveLineAsync());
     }
 }

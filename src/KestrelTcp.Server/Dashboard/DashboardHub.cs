@@ -13,17 +13,28 @@ internal sealed class DashboardHub : Hub<IDashboardClient>
 {
     private readonly DashboardViewers _viewers;
     private readonly DashboardCommands _commands;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<DashboardHub> _logger;
 
-    public DashboardHub(DashboardViewers viewers, DashboardCommands commands, ILogger<DashboardHub> logger)
+    public DashboardHub(DashboardViewers viewers, DashboardCommands commands, IHostApplicationLifetime lifetime, ILogger<DashboardHub> logger)
     {
         _viewers = viewers;
         _commands = commands;
+        _lifetime = lifetime;
         _logger = logger;
     }
 
     public override Task OnConnectedAsync()
     {
+        if (_lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // SignalR closed every connection when shutdown began; one opened since (a browser
+            // reconnecting at once) would only hold Kestrel up while sessions drain. The browser
+            // keeps retrying and finds the server again when it is back.
+            Context.Abort();
+            return Task.CompletedTask;
+        }
+
         _viewers.Connect(Context.ConnectionId);
         _logger.ViewerConnected(Context.ConnectionId, DashboardCommands.Actor(Context).Name);
         return Task.CompletedTask;

@@ -49,5 +49,5 @@ function renderBanner() {
   const attempt = store.hubAttempt > 1 ? ` (attempt ${store.hubAttempt})` : '';
   setText(byId('banner-text'), store.hub === 'reconnecting'
     ? `Connection to the server lost. Reconnecting${attempt}…`
-    : `Cannot reach the server. Retrying${attempt}…`);
+    : `Cannot reach the server. Reconnecting${attempt}…`);
 }

@@ -8,6 +8,7 @@ import { isLive, on, serverNow, store } from '../state.js';
 import { appendFrames, initTrafficLog, resetLog } from './traffic-log.js';
 
 let watched = null;
+let logFor = null;
 let pendingWatch = null;
 let early = [];
 let historyTail = { time: 0, keys: new Set() };
@@ -20,14 +21,13 @@ export function initSessionPane() {
     follow();
   });
   on('sessions', schedule);
+  // A closed connection's watches are gone on the server. Every (re)connection starts with a
+  // snapshot, so the focused session is watched again once that has told us whether it still lives.
   on('hub', (state) => {
-    if (state === 'connected') {
-      watched = null;
-      follow();
-    }
-
+    if (state !== 'connected') watched = null;
     schedule();
   });
+  on('snapshot', follow);
   on('traffic', onTraffic);
   setInterval(schedule, 1000);
   renderFocus();
@@ -70,22 +70,23 @@ function renderFacts() {
 
 const frameCount = (n) => `${count(n)} frame${n === 1 ? '' : 's'}`;
 
-/** Makes the watched session the focused one. */
+/**
+ * Makes the watched session the focused one. A new focus starts a new log; a focused session that
+ * closed keeps its log (what it said last is often why it closed), it is just no longer watched.
+ */
 async function follow() {
   const id = store.focusedId;
-  const target = id && store.sessions.has(id) ? id : null;
-  if (target === watched || !isLive()) {
-    if (id !== watched && !target) resetLog(id, []);
-    return;
+  if (id !== logFor) {
+    logFor = id;
+    resetLog(id, []);
   }
 
+  const target = id && store.sessions.has(id) ? id : null;
+  if (target === watched || !isLive()) return;
   const previous = watched;
   watched = target;
   if (previous) actions.unwatch(previous).catch(() => {});
-  if (!target) {
-    resetLog(id, []);
-    return;
-  }
+  if (!target) return;
 
   pendingWatch = target;
   early = [];
