@@ -163,8 +163,7 @@ public sealed class DashboardHubTests
         await using var first = await server.ConnectAsync();
         await using var second = await server.ConnectAsync();
         await using var third = await server.ConnectAsync();
-        await server.WaitForSessionCountAsync(3);
-        var ids = server.SessionIds();
+        string[] ids = [await server.SessionIdOfAsync(first), await server.SessionIdOfAsync(second), await server.SessionIdOfAsync(third)];
         await using var probe = await HubProbe.ConnectAsync(server);
 
         var text = await probe.InvokeAsync<CommandReply>(nameof(DashboardHub.Send), new SendCommand([ids[0], ids[2]], "hello", null));
@@ -235,8 +234,7 @@ public sealed class DashboardHubTests
         await using var first = await server.ConnectAsync();
         await using var second = await server.ConnectAsync();
         await using var third = await server.ConnectAsync();
-        await server.WaitForSessionCountAsync(3);
-        var ids = server.SessionIds();
+        string[] ids = [await server.SessionIdOfAsync(first), await server.SessionIdOfAsync(second), await server.SessionIdOfAsync(third)];
         await using var probe = await HubProbe.ConnectAsync(server);
         await probe.WaitUntilAsync(p => p.Snapshots == 1, "the snapshot");
 

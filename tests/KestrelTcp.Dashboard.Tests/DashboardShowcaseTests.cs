@@ -57,8 +57,9 @@ public sealed class DashboardShowcaseTests : IClassFixture<BrowserFixture>
                 await probe.WaitUntilAsync(p => p.TotalsMessages > totals, "the next totals sample");
             }
 
-            var ids = server.SessionIds();
-            await probe.InvokeAsync<CommandReply>(nameof(DashboardHub.Kick), new KickCommand([ids[4], ids[9]], "Firmware update scheduled"));
+            var kicked = await probe.InvokeAsync<CommandReply>(nameof(DashboardHub.Kick), new KickCommand(
+                [await server.SessionIdOfAsync(devices[4]), await server.SessionIdOfAsync(devices[9])], "Firmware update scheduled"));
+            Assert.True(kicked.Ok, kicked.Error);
             await devices[13].DisposeAsync();
             await devices[20].DisposeAsync();
             for (var second = 0; second < 8; second++)
