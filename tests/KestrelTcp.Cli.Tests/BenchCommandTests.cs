@@ -23,18 +23,19 @@ public sealed class BenchCommandTests : IClassFixture<CliServerFixture>
         Assert.Equal(4, root.GetProperty("connections").GetInt32());
         Assert.Equal(8, root.GetProperty("depth").GetInt32());
         Assert.Equal(64, root.GetProperty("size").GetInt32());
-        Assert.InRange(root.GetProperty("durationSeconds").GetDouble(), 1.9, 3.0);
+        var seconds = root.GetProperty("durationSeconds").GetDouble();
+        Assert.InRange(seconds, 1.95, 5.0);
 
         var frames = root.GetProperty("frames").GetInt64();
         var perSecond = root.GetProperty("framesPerSecond").GetDouble();
         Assert.True(frames > 1000, $"only {frames} frames");
-        Assert.InRange(perSecond, frames / 3.0, frames / 1.9);
+        Assert.Equal(frames / seconds, perSecond, frames / seconds * 0.01);
         Assert.Equal(perSecond * 64 / 1e6, root.GetProperty("megabytesPerSecond").GetDouble(), 2);
 
         var latency = root.GetProperty("latencyMs");
         var (p50, p99, p999, max) = (latency.GetProperty("p50").GetDouble(), latency.GetProperty("p99").GetDouble(), latency.GetProperty("p999").GetDouble(), latency.GetProperty("max").GetDouble());
         Assert.True(p50 > 0 && p50 <= p99 && p99 <= p999 && p999 <= max * 1.001, $"p50 {p50}, p99 {p99}, p99.9 {p999}, max {max}");
-        Assert.Equal(frames, latency.GetProperty("samples").GetInt64(), (long)(frames * 0.01) + 64);
+        Assert.Equal(frames, latency.GetProperty("samples").GetInt64());
         Assert.Equal(0, root.GetProperty("disconnects").GetInt32());
 
         // The progress line went to standard error, once a second.

@@ -131,7 +131,6 @@ internal sealed class BenchRunner
         var nextProgress = TimeSpan.FromSeconds(1);
         var measuring = false;
         var measureStart = TimeSpan.Zero;
-        long repliesAtStart = 0;
         var last = (Time: TimeSpan.Zero, Replies: 0L);
         var interrupted = false;
 
@@ -155,7 +154,6 @@ internal sealed class BenchRunner
 
             if (!measuring && now >= warmupEnds)
             {
-                repliesAtStart = TotalReplies();
                 _latency.StartMeasuring();
                 measureStart = clock.Elapsed;
                 measuring = true;
@@ -178,11 +176,13 @@ internal sealed class BenchRunner
             }
         }
 
-        var finalReplies = TotalReplies();
+        // Every reply in the measured window recorded exactly one latency, so the histogram's count is the
+        // frame count, and the window is the time the histogram was recording.
+        _latency.StopMeasuring();
         var measured = clock.Elapsed - measureStart;
         _sending = false;
-        _latency.StopMeasuring();
         _latency.TakeInterval();
+        var total = _latency.Total;
         progress.Finish();
 
         return new BenchReport(
@@ -193,11 +193,11 @@ internal sealed class BenchRunner
             _settings.Size,
             _settings.Warmup,
             measuring ? measured : TimeSpan.Zero,
-            measuring ? finalReplies - repliesAtStart : 0,
+            measuring ? total.TotalCount : 0,
             Volatile.Read(ref _disconnects),
             Volatile.Read(ref _lastDisconnect),
             interrupted,
-            LatencySummary.From(_latency.Total));
+            LatencySummary.From(total));
     }
 
     private long TotalReplies()
