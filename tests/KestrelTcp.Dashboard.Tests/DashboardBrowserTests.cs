@@ -257,4 +257,22 @@ public sealed class DashboardBrowserTests : IClassFixture<BrowserFixture>
         await page.Page.Locator("#send").ClickAsync();
         Assert.Equal("hello", await secondClient.ReceiveLineAsync());
     }
+
+    [Fact]
+    public async Task SendsTheOperatorToSignInWhenTheSignInNoLongerHolds()
+    {
+        var first = await TestServer.StartAsync(keepDataPath: true);
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, first);
+        var signOut = await page.Page.Context.APIRequest.PostAsync("/auth/logout");
+        Assert.True(signOut.Ok, $"Sign-out failed: {signOut.Status}");
+
+        await first.DisposeAsync();
+        await using var second = await TestServer.StartAsync(
+            new Dictionary<string, string?> { ["urls"] = first.HttpAddress.ToString().TrimEnd('/') },
+            dataPath: first.DataPath);
+
+        await Expect(page.Page).ToHaveURLAsync(
+            new System.Text.RegularExpressions.Regex(@"/login\.html\?returnUrl=%2F$"),
+            new PageAssertionsToHaveURLOptions { Timeout = 20_000 });
+    }
 }

@@ -1,5 +1,6 @@
 // The one place that builds the SignalR hub connection and follows its life. Other modules never touch
 // signalR directly: they get the connection from here and hear about its state through onState.
+import { goToSignIn, isUnauthorized } from './auth-redirect.js';
 import { hubPath } from './hub-contract.js';
 
 /** Wait before each reconnect attempt: quick at first, then every 10 s, for as long as it takes. */
@@ -7,12 +8,21 @@ function retryDelay(previousAttempts) {
   return [0, 1000, 2000, 5000][previousAttempts] ?? 10000;
 }
 
+/** Set when a reconnect attempt was refused with a 401 (SignalR's onclose does not say why it closed). */
+let signedOut = false;
+
 /** Builds the dashboard's hub connection. */
 export function createHubConnection() {
   const signalR = globalThis.signalR;
   return new signalR.HubConnectionBuilder()
     .withUrl(hubPath)
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => retryDelay(context.previousRetryCount) })
+    .withAutomaticReconnect({
+      // A 401 will not go away by retrying: stop, and let onclose send the operator to sign in.
+      nextRetryDelayInMilliseconds: (context) => {
+        signedOut = isUnauthorized(context.retryReason);
+        return signedOut ? null : retryDelay(context.previousRetryCount);
+      },
+    })
     .configureLogging(signalR.LogLevel.Warning)
     .build();
 }
@@ -34,6 +44,11 @@ export function keepConnected(connection, onState) {
       attempts = 0;
       onState('connected', 0);
     } catch (error) {
+      if (isUnauthorized(error)) {
+        goToSignIn();
+        return;
+      }
+
       console.warn('Dashboard hub: could not connect', error);
       onState('disconnected', attempts);
       timer = setTimeout(start, retryDelay(attempts++));
@@ -45,7 +60,12 @@ export function keepConnected(connection, onState) {
     attempts = 0;
     onState('connected', 0);
   });
-  connection.onclose(() => {
+  connection.onclose((error) => {
+    if (signedOut || isUnauthorized(error)) {
+      goToSignIn();
+      return;
+    }
+
     onState('disconnected', attempts);
     timer = setTimeout(start, retryDelay(attempts++));
   });

@@ -1,5 +1,6 @@
 // Every HTTP request the dashboard makes goes through this module (the hub connection is built in
 // connection.js), so cross-cutting handling such as an expired sign-in lives in one place.
+import { goToSignIn } from './auth-redirect.js';
 
 export class HttpError extends Error {
   constructor(status, message) {
@@ -10,6 +11,7 @@ export class HttpError extends Error {
 
 export async function getJson(path) {
   const response = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (response.status === 401) goToSignIn();
   if (!response.ok) throw new HttpError(response.status, `GET ${path}: ${response.status}`);
   return response.json();
 }

@@ -30,7 +30,9 @@ internal static class DashboardExtensions
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
-        app.MapHub<DashboardHub>(HubPath);
+        // A dashboard left open all day must not outlive its sign-in: the connection closes when the
+        // sign-in expires, and the browser's reconnect then meets a 401 and goes to the sign-in page.
+        app.MapHub<DashboardHub>(HubPath, options => options.CloseOnAuthenticationExpiration = true);
         return app;
     }
 }
