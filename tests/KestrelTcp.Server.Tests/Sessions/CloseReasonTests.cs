@@ -1,4 +1,5 @@
 using KestrelTcp.Protocols;
+using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using KestrelTcp.Server.Tests.Helpers;
 using KestrelTcp.Testing;
@@ -7,7 +8,7 @@ namespace KestrelTcp.Server.Tests.Sessions;
 
 public sealed class CloseReasonTests
 {
-    private static readonly CommandActor Operator = new("test", null);
+    private static readonly CommandActor Operator = new("test", null, SecurityRole.Operator, ActorKind.User);
 
     [Fact]
     public async Task KickClosesTheClientAndRecordsTheReason()

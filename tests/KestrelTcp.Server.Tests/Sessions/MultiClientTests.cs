@@ -1,3 +1,4 @@
+using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using KestrelTcp.Testing;
 
@@ -25,7 +26,7 @@ public sealed class MultiClientTests
         Assert.Equal(second.LocalEndPoint, secondSession.RemoteEndPoint?.ToString());
 
         var commands = server.GetRequiredService<SessionCommands>();
-        var result = await commands.SendAsync(new CommandActor("test", null), [ids[1]], "only you"u8.ToArray());
+        var result = await commands.SendAsync(new CommandActor("test", null, SecurityRole.Operator, ActorKind.User), [ids[1]], "only you"u8.ToArray());
         Assert.Equal(CommandStatus.Ok, result.Status);
 
         Assert.Equal("only you", await second.ReceiveLineAsync());
