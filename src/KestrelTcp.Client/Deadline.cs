@@ -10,7 +10,8 @@ internal readonly struct Deadline
 
     private Deadline(int milliseconds)
     {
-        _start = Stopwatch.GetTimestamp();
+        // No clock read for the common "no limit" and "only look" cases.
+        _start = milliseconds is Timeout.Infinite or 0 ? 0 : Stopwatch.GetTimestamp();
         _milliseconds = milliseconds;
     }
 
@@ -19,9 +20,9 @@ internal readonly struct Deadline
     {
         get
         {
-            if (_milliseconds == Timeout.Infinite)
+            if (_milliseconds is Timeout.Infinite or 0)
             {
-                return Timeout.Infinite;
+                return _milliseconds;
             }
 
             var elapsed = (long)Stopwatch.GetElapsedTime(_start).TotalMilliseconds;

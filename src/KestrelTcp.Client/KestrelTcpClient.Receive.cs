@@ -16,6 +16,9 @@ public sealed partial class KestrelTcpClient : IFrameSink
     private readonly AsyncSignal _framesChanged = new();
     private int _blockedReaders;
 
+    /// <summary>Received frames waiting in the receive queue (like <c>QTcpSocket::bytesAvailable</c>, in frames).</summary>
+    public int FramesAvailable => Frames.Reader.Count;
+
     private Channel<byte[]> Frames => Volatile.Read(ref _frames);
 
     /// <summary>

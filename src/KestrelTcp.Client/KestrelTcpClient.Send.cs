@@ -69,7 +69,7 @@ public sealed partial class KestrelTcpClient
     {
         var deadline = Deadline.Start(millisecondsTimeout);
         Validate(payload);
-        if (!_sendLock.Wait(deadline.Remaining))
+        if (!_sendLock.Wait(0) && !_sendLock.Wait(deadline.Remaining))
         {
             throw new TimeoutException($"The send did not get its turn within {millisecondsTimeout} ms.");
         }

@@ -29,6 +29,7 @@ public sealed class BlockingApiTests : IClassFixture<EchoServerFixture>
             client.Send("hello"u8);
             Assert.True(client.WaitForBytesWritten(5000));
             Assert.True(client.WaitForReadyRead(5000));
+            Assert.Equal(1, client.FramesAvailable);
             return client.Receive(5000);
         });
 

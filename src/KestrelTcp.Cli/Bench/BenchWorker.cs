@@ -96,38 +96,44 @@ internal sealed class BenchWorker : IAsyncDisposable
         long sentAt;
         lock (_inFlightLock)
         {
+            Volatile.Write(ref _replies, _replies + 1);
             if (_inFlight == 0)
             {
-                // A frame nobody asked for (not an echo server?): count it, but it has no latency.
-                Volatile.Write(ref _replies, _replies + 1);
+                // A frame nobody asked for (not an echo server?): counted, but it has no latency.
                 return;
             }
 
             sentAt = _sentAt[_oldest];
             _oldest = (_oldest + 1) % _sentAt.Length;
             _inFlight--;
+
+            // The next frame goes out now, stamped with the same clock reading.
+            if (_isSending())
+            {
+                SendLocked(now);
+            }
         }
 
         _latency.Record(now - sentAt);
-        Volatile.Write(ref _replies, _replies + 1);
-        if (_isSending())
-        {
-            SendOne();
-        }
     }
 
     private void SendOne()
     {
+        lock (_inFlightLock)
+        {
+            SendLocked(Stopwatch.GetTimestamp());
+        }
+    }
+
+    /// <summary>Stamps and queues one frame. Under <see cref="_inFlightLock"/>, so that the order of the
+    /// timestamps is the order of the frames on the wire.</summary>
+    private void SendLocked(long timestamp)
+    {
+        _sentAt[(_oldest + _inFlight) % _sentAt.Length] = timestamp;
+        _inFlight++;
         try
         {
-            // The send time is taken and the frame queued under one lock, so that the order of the
-            // timestamps is the order of the frames on the wire.
-            lock (_inFlightLock)
-            {
-                _sentAt[(_oldest + _inFlight) % _sentAt.Length] = Stopwatch.GetTimestamp();
-                _inFlight++;
-                _client.Send(_payload, millisecondsTimeout: 10_000);
-            }
+            _client.Send(_payload, millisecondsTimeout: 10_000);
         }
         catch (IOException)
         {
