@@ -202,6 +202,21 @@ public sealed class DashboardHubTests
     }
 
     [Fact]
+    public async Task TakesASendNamingTenThousandSessionsInOneMessage()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var probe = await HubProbe.ConnectAsync(server);
+        var ids = Enumerable.Range(0, 10_000).Select(i => $"0HNQB5SESSION{i:D5}").ToArray();
+
+        // About 200 KB: far over SignalR's default 32 KB limit, which would close the connection.
+        var reply = await probe.InvokeAsync<CommandReply>(nameof(DashboardHub.Send), new SendCommand(ids, "hello", null));
+
+        Assert.False(reply.Ok);
+        Assert.Contains("No live session", reply.Error, StringComparison.Ordinal);
+        Assert.Equal(HubConnectionState.Connected, probe.Connection.State);
+    }
+
+    [Fact]
     public async Task BroadcastReachesEverySessionOfTheListenerAndNoOther()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?>

@@ -17,8 +17,11 @@ internal static class DashboardExtensions
             .BindConfiguration(DashboardOptions.SectionName)
             .ValidateOnStart();
 
+        // AddHubOptions first: it registers SignalR's copy of the global hub options onto this hub's,
+        // which must run before (not after, overwriting) the limit configured below.
         builder.Services.AddSignalR()
-            .AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+            .AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .AddHubOptions<DashboardHub>(_ => { });
         builder.Services.AddOptions<HubOptions<DashboardHub>>()
             .Configure<IOptions<DashboardOptions>>((hub, options) => hub.MaximumReceiveMessageSize = options.Value.MaxCommandBytes);
 
