@@ -156,6 +156,7 @@ internal sealed class BenchRunner
             {
                 _latency.StartMeasuring();
                 measureStart = clock.Elapsed;
+                measureEnds = measureStart + _settings.Duration;
                 measuring = true;
             }
 
