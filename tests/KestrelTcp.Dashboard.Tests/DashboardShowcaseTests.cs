@@ -82,6 +82,12 @@ public sealed class DashboardShowcaseTests : IClassFixture<BrowserFixture>
             await Expect(page.LogFrames.Filter(new LocatorFilterOptions { HasText = "$PMTK220" })).ToHaveCountAsync(1);
             await page.Page.Mouse.MoveAsync(0, 0);
             Assert.Equal(4, await page.Page.Locator(".stat-chart canvas").CountAsync());
+            foreach (var listener in new[] { "trackers", "sensors", "plc" })
+            {
+                var live = server.GetRequiredService<KestrelTcp.Server.Sessions.ListenerCatalog>().Find(listener)!.Sessions.Count;
+                await Expect(page.Page.Locator($".listener-chip[data-listener='{listener}'] .chip-count")).ToHaveTextAsync(live.ToString(CultureInfo.InvariantCulture));
+            }
+
             await page.ScreenshotAsync("dashboard");
 
             await page.Page.Locator("#tab-closed").ClickAsync();

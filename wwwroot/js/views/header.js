@@ -38,15 +38,35 @@ function renderListeners() {
   const holder = byId('listener-summary');
   holder.replaceChildren(...store.listeners.map((listener) => {
     const chip = el('span', 'listener-chip');
-    chip.title = `${listener.mode}, ${listener.framing}, up to ${count(listener.maxConnections)} connections`;
-    chip.append(el('strong', null, listener.name), el('span', null, `${listener.endPoint} · ${listener.mode} · ${listener.framing}`));
+    chip.dataset.listener = listener.name;
+    chip.append(
+      el('strong', null, listener.name),
+      el('span', 'chip-count', '–'),
+      el('span', 'chip-detail', `${listener.endPoint} · ${listener.mode} · ${listener.framing}`),
+    );
     return chip;
   }));
+}
+
+/** Each listener's chip shows its live sessions; its rates are in the tooltip. */
+function renderListenerTotals(totals) {
+  for (const chip of byId('listener-summary').children) {
+    const listener = store.listeners.find((l) => l.name === chip.dataset.listener);
+    const t = totals.listeners.find((l) => l.name === chip.dataset.listener);
+    if (!listener || !t) continue;
+    setText(chip.querySelector('.chip-count'), count(t.sessions));
+    chip.title = [
+      `${listener.name}: ${listener.mode}, ${listener.framing}, up to ${count(listener.maxConnections)} connections`,
+      `${count(t.sessions)} sessions · ${rate(t.connectsPerSecond)} connects/s · ${rate(t.disconnectsPerSecond)} disconnects/s`,
+      `in ${rate(t.framesInPerSecond)} frames/s, ${byteRate(t.bytesInPerSecond)} · out ${rate(t.framesOutPerSecond)} frames/s, ${byteRate(t.bytesOutPerSecond)}`,
+    ].join('\n');
+  }
 }
 
 function renderTotals() {
   const t = store.totals;
   if (!t) return;
+  renderListenerTotals(t);
   setText(byId('stat-sessions'), count(t.sessions));
   setText(byId('stat-opened'), count(t.openedTotal));
   setText(byId('stat-connects'), rate(t.connectsPerSecond));
