@@ -7,6 +7,7 @@ namespace KestrelTcp.Dashboard.Tests;
 
 /// <summary>The dashboard in Debian's Chromium against the real server, with real TCP clients. Each test
 /// saves a screenshot to the artifacts folder.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class DashboardBrowserTests : IClassFixture<BrowserFixture>
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(400);

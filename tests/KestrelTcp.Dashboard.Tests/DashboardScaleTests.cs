@@ -7,6 +7,7 @@ using static Microsoft.Playwright.Assertions;
 namespace KestrelTcp.Dashboard.Tests;
 
 /// <summary>The dashboard with 10,000 live sessions, held open by a separate Node.js process.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class DashboardScaleTests : IClassFixture<BrowserFixture>
 {
     private const int Sessions = 10_000;

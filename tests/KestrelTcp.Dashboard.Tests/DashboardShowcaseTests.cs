@@ -13,6 +13,7 @@ namespace KestrelTcp.Dashboard.Tests;
 /// talking at varying rates, some kicked, some gone. Saves the screenshots the README uses
 /// (dashboard.png), in a narrow window and in dark mode, and checks the page held up.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class DashboardShowcaseTests : IClassFixture<BrowserFixture>
 {
     private readonly BrowserFixture _browser;
