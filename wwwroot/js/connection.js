@@ -11,6 +11,9 @@ function retryDelay(previousAttempts) {
 /** Set when a reconnect attempt was refused with a 401 (SignalR's onclose does not say why it closed). */
 let signedOut = false;
 
+/** Set when the operator signed out: the connection was closed on purpose and stays closed. */
+let leaving = false;
+
 /** Builds the dashboard's hub connection. */
 export function createHubConnection() {
   const signalR = globalThis.signalR;
@@ -61,6 +64,7 @@ export function keepConnected(connection, onState) {
     onState('connected', 0);
   });
   connection.onclose((error) => {
+    if (leaving) return;
     if (signedOut || isUnauthorized(error)) {
       goToSignIn();
       return;
@@ -71,4 +75,10 @@ export function keepConnected(connection, onState) {
   });
 
   start();
+}
+
+/** Closes the connection for good (the operator signed out): no reconnect, no banner. */
+export function closeForGood(connection) {
+  leaving = true;
+  return connection.stop();
 }

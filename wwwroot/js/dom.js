@@ -30,3 +30,19 @@ export function perFrame(fn) {
     });
   };
 }
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** A closed padlock (an SVG built from elements, not markup), marking a TLS connection. */
+export function lockIcon(className) {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('class', className);
+  const body = document.createElementNS(SVG, 'rect');
+  for (const [name, value] of [['x', '3'], ['y', '7'], ['width', '10'], ['height', '7.5'], ['rx', '1.6']]) body.setAttribute(name, value);
+  const shackle = document.createElementNS(SVG, 'path');
+  shackle.setAttribute('d', 'M5.2 7V5a2.8 2.8 0 0 1 5.6 0v2');
+  svg.append(shackle, body);
+  return svg;
+}

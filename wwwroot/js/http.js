@@ -18,3 +18,19 @@ export async function getJson(path) {
 
 /** Who is signed in: { name, role: 'Viewer' | 'Operator', kind, expiresAt }. */
 export const currentUser = () => getJson('/auth/me');
+
+/**
+ * One page of the audit log, newest first (Operators only; a Viewer gets an HttpError with status 403):
+ * { items: AuditRecord[], total, page, pageSize }.
+ */
+export const auditPage = (page, pageSize) =>
+  getJson(`/api/audit?${new URLSearchParams({ page: String(page), pageSize: String(pageSize) })}`);
+
+/**
+ * Ends the sign-in (the server removes the cookie and records the sign-out). A 401 means it had ended
+ * already, which is what was wanted.
+ */
+export async function signOut() {
+  const response = await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (!response.ok && response.status !== 401) throw new HttpError(response.status, `POST /auth/logout: ${response.status}`);
+}

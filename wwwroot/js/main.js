@@ -1,9 +1,10 @@
 // Entry point: builds the views, connects to the hub and routes what it sends into the state.
 import { useConnection } from './actions.js';
-import { createHubConnection, keepConnected } from './connection.js';
+import { closeForGood, createHubConnection, keepConnected } from './connection.js';
 import { fromServer } from './hub-contract.js';
-import { currentUser } from './http.js';
+import { currentUser, signOut } from './http.js';
 import { applyDelta, applySnapshot, applyTotals, receiveTraffic, setHubState, setUser } from './state.js';
+import { initAuditLog } from './views/audit-log.js';
 import { initCharts } from './views/charts.js';
 import { initClosedList } from './views/closed-list.js';
 import { composer, initComposer } from './views/composer.js';
@@ -12,17 +13,28 @@ import { initHeader } from './views/header.js';
 import { initKickDialog } from './views/kick-dialog.js';
 import { initSessionPane } from './views/session-pane.js';
 import { initSessionTable } from './views/session-table.js';
+import { initTabs } from './views/tabs.js';
 
-initHeader();
+const connection = createHubConnection();
+
+/** Signs out, closes the hub connection (so it does not try to come back) and goes to the sign-in page. */
+async function signOutAndLeave() {
+  await signOut();
+  await closeForGood(connection);
+  window.location.assign('/login.html');
+}
+
+initHeader({ onSignOut: signOutAndLeave });
 initControls(() => composer);
 initCharts();
+initTabs();
 initSessionTable();
 initClosedList();
+initAuditLog();
 initSessionPane();
 initComposer();
 initKickDialog();
 
-const connection = createHubConnection();
 connection.on(fromServer.snapshot, applySnapshot);
 connection.on(fromServer.sessionsChanged, applyDelta);
 connection.on(fromServer.totalsChanged, applyTotals);

@@ -1,30 +1,17 @@
-// Recently closed sessions with their close reasons, and the live/closed tabs.
+// Recently closed sessions with their close reasons, drawn while their tab is shown.
 import { byId, el, setHidden, setText } from '../dom.js';
 import { bytes, count, duration, when } from '../format.js';
 import { on, store } from '../state.js';
+import { isTabShown, onTabShown } from './tabs.js';
 
-let visible = false;
 let stale = true;
 
 export function initClosedList() {
-  const tabs = [byId('tab-live'), byId('tab-closed')];
-  for (const tab of tabs) {
-    tab.addEventListener('click', () => {
-      for (const other of tabs) {
-        const selected = other === tab;
-        other.setAttribute('aria-selected', String(selected));
-        byId(other.getAttribute('aria-controls')).hidden = !selected;
-      }
-
-      visible = tab.id === 'tab-closed';
-      if (visible) render();
-    });
-  }
-
+  onTabShown('tab-closed', render);
   on('closed', () => {
     setText(byId('count-closed'), count(store.closed.length));
     stale = true;
-    if (visible) render();
+    if (isTabShown('tab-closed')) render();
   });
 }
 

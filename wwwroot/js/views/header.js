@@ -1,4 +1,5 @@
-// The top bar (hub connection state, listeners) and the numbers of the stat tiles.
+// The top bar (hub connection state, listeners, the signed-in user and sign-out) and the numbers of
+// the stat tiles.
 import { byId, el, setHidden, setText } from '../dom.js';
 import { byteRate, count, rate } from '../format.js';
 import { on, store } from '../state.js';
@@ -10,7 +11,18 @@ const hubLabels = {
   disconnected: 'Disconnected',
 };
 
-export function initHeader() {
+/** onSignOut ends the sign-in and leaves the page; the button stays busy until it has. */
+export function initHeader({ onSignOut }) {
+  const signOut = byId('sign-out');
+  signOut.addEventListener('click', async () => {
+    signOut.disabled = true;
+    try {
+      await onSignOut();
+    } catch (error) {
+      console.warn('Sign-out failed', error);
+      signOut.disabled = false;
+    }
+  });
   on('hub', renderHub);
   on('snapshot', () => {
     renderListeners();

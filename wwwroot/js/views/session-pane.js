@@ -2,7 +2,7 @@
 // focus (one session at a time) and is renewed after a reconnect, since the server forgets the watches
 // of a closed connection.
 import * as actions from '../actions.js';
-import { byId, perFrame, setHidden, setText } from '../dom.js';
+import { byId, lockIcon, perFrame, setHidden, setText } from '../dom.js';
 import { ago, bytes, count, duration, when } from '../format.js';
 import { isLive, on, serverNow, store } from '../state.js';
 import { appendFrames, initTrafficLog, resetLog } from './traffic-log.js';
@@ -12,9 +12,13 @@ let logFor = null;
 let pendingWatch = null;
 let early = [];
 let historyTail = { time: 0, keys: new Set() };
+/** Whether the focused session is encrypted, as last seen live (closed rows do not say). */
+let transport = { id: null, encrypted: null };
 
 export function initSessionPane() {
   initTrafficLog();
+  const badge = byId('pane-transport');
+  badge.append(lockIcon('tls-icon'), document.createElement('span'));
   const schedule = perFrame(renderFacts);
   on('focus', () => {
     renderFocus();
@@ -57,6 +61,7 @@ function renderFacts() {
 
   if (!row) return;
   setText(byId('pane-listener'), row.listener ?? '');
+  renderTransport(id, live);
   setText(byId('fact-remote'), row.remoteEndPoint ?? '—');
   setText(byId('fact-connected'), live ? `${duration(now - row.connectedAt)} ago` : duration((closed.closedAt ?? now) - row.connectedAt));
   byId('fact-connected').title = row.connectedAt ? new Date(row.connectedAt).toString() : '';
@@ -66,6 +71,17 @@ function renderFacts() {
   setText(byId('fact-out-frames'), frameCount(row.framesOut ?? 0));
   setText(byId('fact-activity'), live ? ago(Math.max(row.lastReceivedAt, row.lastSentAt), now) : '—');
   setText(byId('fact-queue'), live ? bytes(row.queuedBytes) : '—');
+}
+
+function renderTransport(id, live) {
+  if (live) transport = { id, encrypted: live.encrypted };
+  const badge = byId('pane-transport');
+  const known = transport.id === id && transport.encrypted !== null;
+  setHidden(badge, !known);
+  if (!known) return;
+  badge.classList.toggle('encrypted', transport.encrypted);
+  setText(badge.lastChild, transport.encrypted ? 'TLS' : 'Plain TCP');
+  badge.title = transport.encrypted ? 'The connection is encrypted (TLS).' : 'The connection is not encrypted.';
 }
 
 const frameCount = (n) => `${count(n)} frame${n === 1 ? '' : 's'}`;

@@ -2,7 +2,7 @@
 // exist in the DOM and are reused as the table scrolls, so 10,000 sessions draw as fast as 30; the
 // ordered, filtered list of ids is rebuilt at most once per animation frame, and only when a delta
 // can have changed it.
-import { byId, el, perFrame, setHidden, setText } from '../dom.js';
+import { byId, el, lockIcon, perFrame, setHidden, setText } from '../dom.js';
 import { ago, bytes, count, duration } from '../format.js';
 import { clearSelection, focus, on, select, serverNow, store } from '../state.js';
 
@@ -98,7 +98,8 @@ function matches(session) {
   if (filterTerms.length === 0) return true;
   let text = searchText.get(session.id);
   if (text === undefined) {
-    text = `${session.id} ${session.listener} ${session.remoteEndPoint ?? ''}`.toLowerCase();
+    // "tls" finds the encrypted sessions.
+    text = `${session.id} ${session.listener} ${session.remoteEndPoint ?? ''}${session.encrypted ? ' tls' : ''}`.toLowerCase();
     searchText.set(session.id, text);
   }
 
@@ -158,14 +159,25 @@ function createRow() {
   checkbox.tabIndex = -1;
   checkCell.append(checkbox);
   element.append(checkCell);
+  let lock = null;
   const cells = columns.map((column) => {
     // c-<key> names the column, so the stylesheet can drop columns on narrow screens.
     const cell = el('span', `${column.className} c-${column.key}`);
     cell.setAttribute('role', 'gridcell');
     element.append(cell);
-    return cell;
+    if (column.key !== 'remote') return cell;
+
+    // The remote address carries a padlock when the connection uses TLS.
+    lock = el('span', 'tls');
+    lock.title = 'Encrypted (TLS)';
+    lock.setAttribute('role', 'img');
+    lock.setAttribute('aria-label', 'Encrypted (TLS)');
+    lock.append(lockIcon('tls-icon'));
+    const text = el('span', 'remote-text');
+    cell.append(lock, text);
+    return text;
   });
-  return { element, checkbox, cells, id: null, top: -1 };
+  return { element, checkbox, cells, lock, id: null, top: -1 };
 }
 
 function paintRow(row, session, index, now) {
@@ -188,6 +200,7 @@ function paintRow(row, session, index, now) {
   row.element.classList.toggle('focused', store.focusedId === session.id);
   row.checkbox.checked = selected;
   for (let c = 0; c < columns.length; c++) setText(row.cells[c], columns[c].text(session, now));
+  setHidden(row.lock, !session.encrypted);
   const lastActivity = Math.max(session.lastReceivedAt, session.lastSentAt);
   row.cells[4].classList.toggle('cell-fresh', lastActivity > 0 && now - lastActivity < 2000);
   row.cells[9].classList.toggle('cell-warn', session.queuedBytes > 65536);
