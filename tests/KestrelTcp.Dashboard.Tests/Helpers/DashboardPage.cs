@@ -69,7 +69,10 @@ public sealed class DashboardPage : IAsyncDisposable
     }
 
     /// <summary>The table row of the session whose client has local endpoint <paramref name="clientEndPoint"/>.</summary>
-    public ILocator RowOf(TestTcpClient client) => Page.Locator("#grid-body .row", new PageLocatorOptions { HasText = client.LocalEndPoint });
+    public ILocator RowOf(TestTcpClient client) => RowOf(client.LocalEndPoint);
+
+    /// <summary>The table row of the session whose remote endpoint is <paramref name="clientEndPoint"/>.</summary>
+    public ILocator RowOf(string clientEndPoint) => Page.Locator("#grid-body .row", new PageLocatorOptions { HasText = clientEndPoint });
 
     public async Task SelectAsync(TestTcpClient client)
     {
