@@ -34,6 +34,10 @@ internal static class CliApp
           --tls              connect with TLS
           --insecure         with --tls: accept any server certificate (self-signed; development only)
           --tls-host NAME    with --tls: the name the certificate must match (default: HOST)
+          --cert PATH        with --tls: a client certificate for servers that require one (mutual TLS):
+                             PEM (its key in the same file or in --key) or PFX/PKCS#12
+          --key PATH         with --cert: the PEM private key, when it is not in the certificate file
+          --cert-password P  with --cert: the password of the PFX file or of an encrypted PEM key
           --timeout MS       connect timeout (send: the overall limit)
           -h, --help         help
 

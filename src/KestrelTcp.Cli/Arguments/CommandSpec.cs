@@ -7,7 +7,7 @@ internal sealed record CommandSpec(string Name, IReadOnlyList<string> Positional
     public static readonly IReadOnlySet<string> CommonFlags = new HashSet<string>(StringComparer.Ordinal) { "--tls", "--insecure", "--help" };
 
     /// <summary>Options every command takes.</summary>
-    public static readonly IReadOnlySet<string> CommonOptions = new HashSet<string>(StringComparer.Ordinal) { "--framing", "--max-frame", "--timeout", "--tls-host" };
+    public static readonly IReadOnlySet<string> CommonOptions = new HashSet<string>(StringComparer.Ordinal) { "--framing", "--max-frame", "--timeout", "--tls-host", "--cert", "--key", "--cert-password" };
 
     public static CommandSpec Create(string name, IReadOnlyList<string> positionals, IEnumerable<string> flags, IEnumerable<string> options) => new(
         name,

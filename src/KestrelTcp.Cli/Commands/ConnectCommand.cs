@@ -21,6 +21,7 @@ internal static class ConnectCommand
           --max-frame BYTES  largest frame accepted or sent (default: 8k for line, 64k otherwise)
           --hex              type and show payloads as hex ("48 65 6C 6C 6F") instead of UTF-8 text
           --tls              use TLS; --insecure accepts any certificate; --tls-host NAME sets the name checked
+          --cert PATH        with --tls: client certificate (PEM or PFX; --key PATH, --cert-password P)
           --timeout MS       connect timeout, TLS handshake included (default: 10000)
           --wait MS          after input ends, how long to wait for the server to close (default: 2000)
 

@@ -25,6 +25,7 @@ internal static class SendCommand
           --max-frame BYTES  largest frame accepted or sent (default: 8k for line, 64k otherwise)
           --hex              MESSAGE and TEXT are hex ("48 65 6C 6C 6F"); replies are printed as hex
           --tls              use TLS; --insecure accepts any certificate; --tls-host NAME sets the name checked
+          --cert PATH        with --tls: client certificate (PEM or PFX; --key PATH, --cert-password P)
 
         Put options before MESSAGE, or MESSAGE after --, when it starts with a dash.
 
