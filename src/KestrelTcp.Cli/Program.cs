@@ -1,3 +1,5 @@
+using KestrelTcp.Cli.Bench;
+
 namespace KestrelTcp.Cli;
 
 /// <summary>The <c>ktcp</c> executable: wires the real console and Ctrl+C to <see cref="CliApp"/>.</summary>
@@ -5,6 +7,11 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["bench", ..])
+        {
+            InlineSocketCompletions.EnableUnlessConfigured();
+        }
+
         using var interrupt = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using KestrelTcp.Cli.Arguments;
-using KestrelTcp.Client;
 using KestrelTcp.Protocols;
 
 namespace KestrelTcp.Cli.Bench;
@@ -18,7 +17,8 @@ internal sealed class BenchRunner
     private readonly BenchSettings _settings;
     private readonly CliConsole _console;
     private readonly LatencyRecorder _latency = new();
-    private readonly List<BenchWorker> _workers = [];
+    private readonly List<BenchConnection> _connections = [];
+    private readonly List<Task> _loops = [];
     private volatile bool _sending = true;
     private int _disconnects;
     private string? _lastDisconnect;
@@ -52,18 +52,20 @@ internal sealed class BenchRunner
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var payload = CreatePayload(_settings.Connection.Framing, _settings.Size);
+        var codec = _settings.Connection.Framing.CreateCodec();
+        var frames = BenchFrames.Create(codec, CreatePayload(_settings.Connection.Framing, _settings.Size), _settings.Depth);
         try
         {
-            if (await ConnectAllAsync(payload, cancellationToken).ConfigureAwait(false) is { } failure)
+            if (await ConnectAllAsync(codec, frames, cancellationToken).ConfigureAwait(false) is { } failure)
             {
                 _console.Error.WriteLine($"ktcp: {failure}");
                 return ExitCodes.ConnectFailed;
             }
 
-            foreach (var worker in _workers)
+            Func<bool> isSending = () => _sending;
+            foreach (var connection in _connections)
             {
-                worker.Start();
+                _loops.Add(RunLoopAsync(connection, isSending));
             }
 
             var report = await MeasureAsync(cancellationToken).ConfigureAwait(false);
@@ -78,24 +80,35 @@ internal sealed class BenchRunner
         }
         finally
         {
+            // In-flight replies are of no interest once the run is over: close at once.
             _sending = false;
-            foreach (var worker in _workers)
+            foreach (var connection in _connections)
             {
-                await worker.DisposeAsync().ConfigureAwait(false);
+                connection.Stop();
             }
+
+            await Task.WhenAll(_loops).ConfigureAwait(false);
+            _latency.Dispose();
         }
     }
 
-    private async Task<string?> ConnectAllAsync(byte[] payload, CancellationToken cancellationToken)
+    private async Task RunLoopAsync(BenchConnection connection, Func<bool> isSending)
+    {
+        if (await connection.RunAsync(isSending).ConfigureAwait(false) is { } lost)
+        {
+            Interlocked.Increment(ref _disconnects);
+            Volatile.Write(ref _lastDisconnect, lost);
+        }
+    }
+
+    private async Task<string?> ConnectAllAsync(FrameCodec codec, BenchFrames frames, CancellationToken cancellationToken)
     {
         using var gate = new SemaphoreSlim(ConnectParallelism);
-        var connecting = new List<Task>();
+        var connecting = new List<Task<BenchConnection>>();
         for (var i = 0; i < _settings.Connections; i++)
         {
-            var worker = new BenchWorker(_settings, payload, _latency, () => _sending, OnLost);
-            _workers.Add(worker);
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            connecting.Add(ConnectOneAsync(worker, gate, cancellationToken));
+            connecting.Add(ConnectOneAsync(gate, cancellationToken));
         }
 
         try
@@ -108,12 +121,23 @@ internal sealed class BenchRunner
             var failed = connecting.Count(t => t.IsFaulted);
             return string.Create(CultureInfo.InvariantCulture, $"{failed} of {_settings.Connections} connections failed; {message}");
         }
+        finally
+        {
+            // Whatever connected is closed with the others, also when the run does not start.
+            foreach (var task in connecting)
+            {
+                if (task.IsCompletedSuccessfully)
+                {
+                    _connections.Add(task.Result);
+                }
+            }
+        }
 
-        static async Task ConnectOneAsync(BenchWorker worker, SemaphoreSlim gate, CancellationToken cancellationToken)
+        async Task<BenchConnection> ConnectOneAsync(SemaphoreSlim gate, CancellationToken cancellationToken)
         {
             try
             {
-                await worker.ConnectAsync(cancellationToken).ConfigureAwait(false);
+                return await BenchConnection.ConnectAsync(_settings, codec, frames, _latency, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -204,17 +228,11 @@ internal sealed class BenchRunner
     private long TotalReplies()
     {
         long total = 0;
-        foreach (var worker in _workers)
+        foreach (var connection in _connections)
         {
-            total += worker.Replies;
+            total += connection.Replies;
         }
 
         return total;
-    }
-
-    private void OnLost(DisconnectedEventArgs e)
-    {
-        Interlocked.Increment(ref _disconnects);
-        Volatile.Write(ref _lastDisconnect, e.ToString());
     }
 }

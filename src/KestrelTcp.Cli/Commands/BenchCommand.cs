@@ -32,6 +32,7 @@ internal static class BenchCommand
           --json             print the report as one JSON object
           --no-progress      no progress line
           --tls              use TLS; --insecure accepts any certificate; --tls-host NAME sets the name checked
+          --cert PATH        with --tls: client certificate (PEM or PFX; --key PATH, --cert-password P)
           --timeout MS       connect timeout per connection, TLS handshake included (default: 10000)
 
         JSON fields: target, framing, connections, depth, size, warmupSeconds, durationSeconds, frames,
