@@ -5,7 +5,7 @@ using KestrelTcp.Testing;
 namespace KestrelTcp.Cli.Tests.Helpers;
 
 /// <summary>A real KestrelTcp server for CLI tests: the default Line listener in Monitor mode, plus Echo
-/// listeners with line and 4-byte length-prefixed framing.</summary>
+/// listeners with line, raw and 4-byte length-prefixed framing.</summary>
 public sealed class CliServerFixture : IAsyncLifetime
 {
     private TestServer? _server;
@@ -18,7 +18,7 @@ public sealed class CliServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var settings = new Dictionary<string, string?>();
-        foreach (var (name, kind) in new[] { ("echo-line", "Line"), ("echo-lp4", "LengthPrefixed") })
+        foreach (var (name, kind) in new[] { ("echo-line", "Line"), ("echo-lp4", "LengthPrefixed"), ("echo-raw", "Raw") })
         {
             settings[$"KestrelTcp:Listeners:{name}:Address"] = "127.0.0.1";
             settings[$"KestrelTcp:Listeners:{name}:Port"] = "0";
