@@ -77,14 +77,12 @@ internal static class SessionsApi
             return ApiResults.BadRequest($"sort must be one of {string.Join(", ", SortKeys.Keys)}, with '-' in front for descending (was '{sort}').");
         }
 
-        IEnumerable<SessionInfo> items = registry.All
+        // Filter on the live sessions first, so that only matches are copied into snapshots.
+        var needle = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
+        var items = registry.All
             .Where(s => listener is null || string.Equals(s.Listener.Name, listener, StringComparison.OrdinalIgnoreCase))
+            .Where(s => needle is null || Matches(s, needle))
             .Select(s => s.Snapshot());
-        if (!string.IsNullOrWhiteSpace(q))
-        {
-            items = items.Where(s => Matches(s, q.Trim()));
-        }
-
         var ordered = descending
             ? items.OrderByDescending(key).ThenBy(s => s.Id, StringComparer.Ordinal)
             : items.OrderBy(key).ThenBy(s => s.Id, StringComparer.Ordinal);
@@ -93,11 +91,11 @@ internal static class SessionsApi
         return TypedResults.Ok(new SessionPage(pageItems, all.Count, page, pageSize));
     }
 
-    private static bool Matches(SessionInfo s, string q) =>
+    private static bool Matches(Session s, string q) =>
         s.Id.Contains(q, StringComparison.OrdinalIgnoreCase)
-        || s.Listener.Contains(q, StringComparison.OrdinalIgnoreCase)
-        || (s.RemoteEndPoint?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
-        || (s.LocalEndPoint?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
+        || s.Listener.Name.Contains(q, StringComparison.OrdinalIgnoreCase)
+        || (s.RemoteEndPointText?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
+        || (s.LocalEndPointText?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
 
     private static Results<Ok<SessionInfo>, ProblemHttpResult> Get(string id, SessionRegistry registry) =>
         registry.TryGet(id, out var session)

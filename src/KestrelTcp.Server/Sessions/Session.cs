@@ -34,6 +34,8 @@ internal sealed partial class Session
     private int _drainOnClose;
     private int _watchers;
     private int _changed;
+    private string? _remoteEndPointText;
+    private string? _localEndPointText;
 
     public Session(ConnectionContext connection, Listener listener, HistoryOptions history, SessionEvents events, ILogger logger)
     {
@@ -58,6 +60,13 @@ internal sealed partial class Session
     public EndPoint? RemoteEndPoint { get; }
 
     public EndPoint? LocalEndPoint { get; }
+
+    /// <summary><see cref="RemoteEndPoint"/> as text, formatted once on first use (the API and dashboard
+    /// list sessions often; an idle session that is never listed never pays for the string).</summary>
+    public string? RemoteEndPointText => RemoteEndPoint is null ? null : _remoteEndPointText ??= RemoteEndPoint.ToString();
+
+    /// <summary><see cref="LocalEndPoint"/> as text, formatted once on first use.</summary>
+    public string? LocalEndPointText => LocalEndPoint is null ? null : _localEndPointText ??= LocalEndPoint.ToString();
 
     public DateTimeOffset ConnectedAt { get; }
 
@@ -149,8 +158,8 @@ internal sealed partial class Session
         return new SessionInfo(
             Id,
             Listener.Name,
-            RemoteEndPoint?.ToString(),
-            LocalEndPoint?.ToString(),
+            RemoteEndPointText,
+            LocalEndPointText,
             ConnectedAt,
             ToTimestamp(Volatile.Read(ref _lastReceivedTicks)),
             ToTimestamp(Volatile.Read(ref _lastSentTicks)),

@@ -11,7 +11,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(EventId = 100, EventName = "SessionOpened", Level = LogLevel.Debug,
         Message = "Session {SessionId} opened on listener {Listener} from {RemoteEndPoint}")]
-    public static partial void SessionOpened(this ILogger logger, string sessionId, string listener, string? remoteEndPoint);
+    public static partial void SessionOpened(this ILogger logger, string sessionId, string listener, System.Net.EndPoint? remoteEndPoint);
 
     public static void SessionClosed(this ILogger logger, string sessionId, CloseReason reason, string? detail)
     {

@@ -29,7 +29,7 @@ internal sealed class TcpSessionHandler : ConnectionHandler
         var session = new Session(connection, listener, _history, _events, _logger);
         using var scope = _logger.BeginSessionScope(session.Id, listener.Name);
         _registry.Add(session);
-        _logger.SessionOpened(session.Id, listener.Name, session.RemoteEndPoint?.ToString());
+        _logger.SessionOpened(session.Id, listener.Name, session.RemoteEndPoint);
         if (_registry.IsDraining)
         {
             session.Close(CloseReason.ServerShutdown, "The server is shutting down.");
