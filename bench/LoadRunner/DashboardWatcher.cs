@@ -15,6 +15,7 @@ internal sealed class DashboardWatcher : IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (long FramesIn, TaskCompletionSource<TimeSpan>? Waiter, long WantFramesIn)> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _idsByEndpoint = new(StringComparer.Ordinal);
     private int _watching;
     private long _trafficFrames;
     private long _messages;
@@ -101,6 +102,15 @@ internal sealed class DashboardWatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>The session id the dashboard shows for a client endpoint, if it has seen it.</summary>
+    public string? SessionIdOf(string remoteEndPoint)
+    {
+        lock (_gate)
+        {
+            return _idsByEndpoint.GetValueOrDefault(remoteEndPoint);
+        }
+    }
+
     public long FramesIn(string sessionId)
     {
         lock (_gate)
@@ -119,6 +129,11 @@ internal sealed class DashboardWatcher : IAsyncDisposable
             foreach (var row in rows.EnumerateArray())
             {
                 var id = row.GetProperty("id").GetString()!;
+                if (row.TryGetProperty("remoteEndPoint", out var endpoint) && endpoint.GetString() is { } text)
+                {
+                    _idsByEndpoint[text] = id;
+                }
+
                 var framesIn = row.GetProperty("framesIn").GetInt64();
                 var seen = _seen.GetValueOrDefault(id);
                 if (seen.Waiter is not null && framesIn > seen.WantFramesIn)

@@ -64,6 +64,8 @@ internal static class ResultsWriter
         var model = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
             : null;
-        return $"{model ?? "unknown CPU"}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+        // Environment.ProcessorCount only sees the CPU this runner is pinned to; count them all.
+        var cores = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").Count(l => l.StartsWith("processor", StringComparison.Ordinal)) : Environment.ProcessorCount;
+        return $"{model ?? "unknown CPU"}, {cores} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
     }
 }

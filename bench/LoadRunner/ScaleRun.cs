@@ -74,7 +74,7 @@ internal static class ScaleRun
 
             sockets.RemoveRange(Math.Min(StalenessSessions, sockets.Count), Math.Max(0, sockets.Count - StalenessSessions));
             await Eventually(async () => await SessionCountAsync(http) <= sockets.Count);
-            var staleness = await MeasureStalenessAsync(httpPort, credentials.Key, http, sockets);
+            var staleness = await MeasureStalenessAsync(httpPort, credentials.Key, sockets);
 
             foreach (var socket in sockets)
             {
@@ -98,19 +98,16 @@ internal static class ScaleRun
         }
     }
 
-    private static async Task<double[]> MeasureStalenessAsync(int httpPort, string key, HttpClient http, List<Socket> sockets)
+    private static async Task<double[]> MeasureStalenessAsync(int httpPort, string key, List<Socket> sockets)
     {
         await using var dashboard = await DashboardWatcher.StartAsync(httpPort, key, watchFirstSession: false);
         await dashboard.WaitForSnapshotAsync(TimeSpan.FromSeconds(60));
-        var page = JsonDocument.Parse(await http.GetStringAsync($"api/sessions?pageSize=1000"));
-        var byEndpoint = page.RootElement.GetProperty("items").EnumerateArray()
-            .ToDictionary(i => i.GetProperty("remoteEndPoint").GetString()!, i => i.GetProperty("id").GetString()!);
         var random = new Random(42);
         var samples = new List<double>();
         for (var i = 0; i < 200; i++)
         {
             var socket = sockets[random.Next(sockets.Count)];
-            if (!byEndpoint.TryGetValue(socket.LocalEndPoint!.ToString()!, out var id))
+            if (dashboard.SessionIdOf(socket.LocalEndPoint!.ToString()!) is not { } id)
             {
                 continue;
             }
