@@ -124,15 +124,16 @@ internal sealed class TotalsSampler
     {
         var closed = _closed.GetValueOrDefault(listener.Name);
         var live = closed with { Connects = listener.AcceptedTotal };
+        // Counters are read straight from each session: a snapshot per session per sample would be
+        // garbage in proportion to the session count, every second.
         foreach (var session in listener.Sessions.Values)
         {
-            var info = session.Snapshot();
             live = live with
             {
-                FramesIn = live.FramesIn + info.FramesIn,
-                FramesOut = live.FramesOut + info.FramesOut,
-                BytesIn = live.BytesIn + info.BytesIn,
-                BytesOut = live.BytesOut + info.BytesOut,
+                FramesIn = live.FramesIn + session.FramesIn,
+                FramesOut = live.FramesOut + session.FramesOut,
+                BytesIn = live.BytesIn + session.BytesIn,
+                BytesOut = live.BytesOut + session.BytesOut,
             };
         }
 

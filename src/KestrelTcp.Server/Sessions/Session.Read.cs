@@ -34,17 +34,19 @@ internal sealed partial class Session
                 var remaining = buffer;
                 try
                 {
+                    // One clock read per read: every frame decoded from it arrived at the same time.
                     var arrived = buffer.Length - unconsumed;
+                    var now = DateTime.UtcNow.Ticks;
                     if (arrived > 0)
                     {
                         _bytesIn += arrived;
-                        Volatile.Write(ref _lastReceivedTicks, DateTime.UtcNow.Ticks);
+                        Volatile.Write(ref _lastReceivedTicks, now);
                     }
 
                     var frames = 0;
                     while (codec.TryParseMessage(remaining, ref consumed, ref examined, out var frame))
                     {
-                        OnFrameReceived(frame);
+                        OnFrameReceived(frame, now);
                         remaining = buffer.Slice(consumed);
                         frames++;
                     }
@@ -107,10 +109,9 @@ internal sealed partial class Session
         }
     }
 
-    private void OnFrameReceived(in ReadOnlySequence<byte> frame)
+    private void OnFrameReceived(in ReadOnlySequence<byte> frame, long now)
     {
         _framesIn++;
-        var now = DateTime.UtcNow.Ticks;
         _history.Record(FrameDirection.In, frame, now);
         if (Volatile.Read(ref _watchers) > 0)
         {

@@ -22,7 +22,9 @@ internal sealed partial class Session
                     break;
                 }
 
+                // One clock read per batch: the frames of a batch leave in the same flush.
                 var wrote = false;
+                var now = DateTime.UtcNow.Ticks;
                 while (_outbound.TryRead(out var frame))
                 {
                     try
@@ -30,14 +32,12 @@ internal sealed partial class Session
                         codec.WriteMessage(frame.Span, output);
                         _framesOut++;
                         _bytesOut += codec.GetEncodedLength(frame.Length);
-                        var now = DateTime.UtcNow.Ticks;
                         _history.Record(FrameDirection.Out, frame.Sequence, now);
                         if (Volatile.Read(ref _watchers) > 0)
                         {
                             PublishTraffic(FrameDirection.Out, frame.Sequence, now);
                         }
 
-                        Volatile.Write(ref _lastSentTicks, now);
                         wrote = true;
                     }
                     finally
@@ -49,6 +49,7 @@ internal sealed partial class Session
 
                 if (wrote)
                 {
+                    Volatile.Write(ref _lastSentTicks, now);
                     var flush = await output.FlushAsync().ConfigureAwait(false);
                     MarkChanged();
                     if (flush.IsCanceled || flush.IsCompleted)

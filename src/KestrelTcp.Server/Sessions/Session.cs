@@ -80,6 +80,15 @@ internal sealed partial class Session
 
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
+    /// <summary>Bytes received so far; like the other counters, read without a snapshot (for totals).</summary>
+    public long BytesIn => Volatile.Read(ref _bytesIn);
+
+    public long BytesOut => Volatile.Read(ref _bytesOut);
+
+    public long FramesIn => Volatile.Read(ref _framesIn);
+
+    public long FramesOut => Volatile.Read(ref _framesOut);
+
     public SessionHistory History => _history;
 
     /// <summary>The last time a byte went either way, in UTC ticks; for the idle sweep.</summary>
@@ -163,10 +172,10 @@ internal sealed partial class Session
             ConnectedAt,
             ToTimestamp(Volatile.Read(ref _lastReceivedTicks)),
             ToTimestamp(Volatile.Read(ref _lastSentTicks)),
-            Volatile.Read(ref _bytesIn),
-            Volatile.Read(ref _bytesOut),
-            Volatile.Read(ref _framesIn),
-            Volatile.Read(ref _framesOut),
+            BytesIn,
+            BytesOut,
+            FramesIn,
+            FramesOut,
             QueuedBytes,
             Encrypted,
             closed is null ? null : ToTimestamp(closedAt),
