@@ -16,4 +16,4 @@ if (quick)
         .WithId("Quick"));
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Where(a => a != "--quick").ToArray(), config);
+BenchmarkSwitcher.FromAssembly(typeof(KestrelTcp.Benchmarks.SessionPathBenchmarks).Assembly).Run(args.Where(a => a != "--quick").ToArray(), config);

@@ -32,7 +32,7 @@ internal sealed partial class Session
                         codec.WriteMessage(frame.Span, output);
                         _framesOut++;
                         _bytesOut += codec.GetEncodedLength(frame.Length);
-                        _history.Record(FrameDirection.Out, frame.Sequence, now);
+                        _history.Record(FrameDirection.Out, frame.Span, now);
                         if (Volatile.Read(ref _watchers) > 0)
                         {
                             PublishTraffic(FrameDirection.Out, frame.Sequence, now);

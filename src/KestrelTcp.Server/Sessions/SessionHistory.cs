@@ -16,6 +16,7 @@ internal sealed class SessionHistory
     private readonly Lock _gate = new();
     private Slot[]? _slots;
     private long _count;
+    private int _next;
 
     public SessionHistory(int capacity, int previewBytes)
     {
@@ -27,6 +28,12 @@ internal sealed class SessionHistory
 
     public void Record(FrameDirection direction, in ReadOnlySequence<byte> frame, long timestampTicks)
     {
+        if (frame.IsSingleSegment)
+        {
+            Record(direction, frame.FirstSpan, timestampTicks);
+            return;
+        }
+
         if (_capacity == 0)
         {
             return;
@@ -35,20 +42,25 @@ internal sealed class SessionHistory
         var previewLength = (int)Math.Min(frame.Length, _previewBytes);
         lock (_gate)
         {
-            _slots ??= new Slot[_capacity];
-            ref var slot = ref _slots[_count % _capacity];
-            if (slot.Preview is null || slot.Preview.Length < previewLength)
-            {
-                // Round up so that a slot is not reallocated for every slightly larger frame.
-                slot.Preview = new byte[Math.Min(_previewBytes, Math.Max(64, (int)BitOperations.RoundUpToPowerOf2((uint)previewLength)))];
-            }
-
+            ref var slot = ref NextSlot(previewLength);
             frame.Slice(0, previewLength).CopyTo(slot.Preview);
-            slot.PreviewLength = previewLength;
-            slot.Length = (int)Math.Min(frame.Length, int.MaxValue);
-            slot.Direction = direction;
-            slot.TimestampTicks = timestampTicks;
-            _count++;
+            Fill(ref slot, direction, previewLength, frame.Length, timestampTicks);
+        }
+    }
+
+    public void Record(FrameDirection direction, ReadOnlySpan<byte> frame, long timestampTicks)
+    {
+        if (_capacity == 0)
+        {
+            return;
+        }
+
+        var previewLength = Math.Min(frame.Length, _previewBytes);
+        lock (_gate)
+        {
+            ref var slot = ref NextSlot(previewLength);
+            frame[..previewLength].CopyTo(slot.Preview);
+            Fill(ref slot, direction, previewLength, frame.Length, timestampTicks);
         }
     }
 
@@ -79,6 +91,31 @@ internal sealed class SessionHistory
 
             return result;
         }
+    }
+
+    /// <summary>The slot the next frame goes in, with a preview buffer big enough. Caller holds the lock.</summary>
+    private ref Slot NextSlot(int previewLength)
+    {
+        _slots ??= new Slot[_capacity];
+        ref var slot = ref _slots[_next];
+        if (slot.Preview is null || slot.Preview.Length < previewLength)
+        {
+            // Round up so that a slot is not reallocated for every slightly larger frame.
+            slot.Preview = new byte[Math.Min(_previewBytes, Math.Max(64, (int)BitOperations.RoundUpToPowerOf2((uint)previewLength)))];
+        }
+
+        return ref slot;
+    }
+
+    /// <summary>Completes the slot <see cref="NextSlot"/> returned and moves on. Caller holds the lock.</summary>
+    private void Fill(ref Slot slot, FrameDirection direction, int previewLength, long length, long timestampTicks)
+    {
+        slot.PreviewLength = previewLength;
+        slot.Length = (int)Math.Min(length, int.MaxValue);
+        slot.Direction = direction;
+        slot.TimestampTicks = timestampTicks;
+        _next = _next + 1 == _capacity ? 0 : _next + 1;
+        _count++;
     }
 
     private struct Slot
