@@ -90,7 +90,7 @@ section="$artifacts/section.md"
 if [ -f "$results" ] && grep -q '^## Micro benchmarks$' "$results"; then
   awk -v section="$section" '
     /^## Micro benchmarks$/ { while ((getline line < section) > 0) print line; skipping = 1; next }
-    skipping && /^## / { skipping = 0; print "" }
+    skipping && (/^## / || /^<!--/) { skipping = 0; print "" }
     !skipping { print }
   ' "$results" > "$results.tmp"
   mv "$results.tmp" "$results"
