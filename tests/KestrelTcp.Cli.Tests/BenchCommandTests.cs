@@ -45,7 +45,7 @@ public sealed class BenchCommandTests : IClassFixture<CliServerFixture>
     [Fact]
     public async Task TextReportShowsThroughputAndPercentilesWithLineFraming()
     {
-        var result = await Ktcp.RunAsync("bench", _fixture.Target("echo-line"), "--connections", "2", "--depth", "4", "--size", "100", "--duration", "1", "--warmup", "0", "--framing", "line", "--no-progress");
+        var result = await Ktcp.RunAsync("bench", _fixture.Target("echo-line"), "--connections", "2", "--depth", "4", "--size", "100", "--duration", "1", "--warmup", "1", "--framing", "line", "--no-progress");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         foreach (var expected in new[] { "frames/s", "MB/s", "p50", "p99 ", "p99.9", "2 connections x depth 4" })
