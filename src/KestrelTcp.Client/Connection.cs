@@ -55,43 +55,7 @@ internal sealed partial class Connection
     /// configured, negotiates TLS. Cancellation covers every step.</summary>
     public static async Task<Connection> OpenAsync(string host, int port, KestrelTcpClientOptions options, FrameCodec codec, CancellationToken cancellationToken)
     {
-        var addresses = IPAddress.TryParse(host, out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        if (addresses.Length == 0)
-        {
-            throw new SocketException((int)SocketError.HostNotFound);
-        }
-
-        Socket? socket = null;
-        SocketException? lastError = null;
-        foreach (var address in addresses)
-        {
-            var candidate = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                Configure(candidate, options);
-                await candidate.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
-                socket = candidate;
-                break;
-            }
-            catch (SocketException ex)
-            {
-                candidate.Dispose();
-                lastError = ex;
-            }
-            catch
-            {
-                candidate.Dispose();
-                throw;
-            }
-        }
-
-        if (socket is null)
-        {
-            throw lastError!;
-        }
-
+        var socket = await SocketConnector.ConnectAsync(host, port, candidate => Configure(candidate, options), cancellationToken).ConfigureAwait(false);
         Stream stream = new NetworkStream(socket, ownsSocket: true);
         SslStream? tls = null;
         try

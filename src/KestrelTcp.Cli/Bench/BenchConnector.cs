@@ -1,6 +1,6 @@
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using KestrelTcp.Client;
 
 namespace KestrelTcp.Cli.Bench;
 
@@ -28,42 +28,7 @@ internal static class BenchConnector
     private static async Task<(Socket, Stream)> OpenCoreAsync(ConnectionSettings settings, CancellationToken cancellationToken)
     {
         var (host, port) = settings.Target;
-        var addresses = IPAddress.TryParse(host, out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        if (addresses.Length == 0)
-        {
-            throw new SocketException((int)SocketError.HostNotFound);
-        }
-
-        Socket? socket = null;
-        SocketException? lastError = null;
-        foreach (var address in addresses)
-        {
-            var candidate = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await candidate.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
-                socket = candidate;
-                break;
-            }
-            catch (SocketException ex)
-            {
-                candidate.Dispose();
-                lastError = ex;
-            }
-            catch
-            {
-                candidate.Dispose();
-                throw;
-            }
-        }
-
-        if (socket is null)
-        {
-            throw lastError!;
-        }
-
+        var socket = await SocketConnector.ConnectAsync(host, port, static candidate => candidate.NoDelay = true, cancellationToken).ConfigureAwait(false);
         var stream = new NetworkStream(socket, ownsSocket: true);
         if (!settings.Tls)
         {
