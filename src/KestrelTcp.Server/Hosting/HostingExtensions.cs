@@ -21,7 +21,7 @@ internal static class HostingExtensions
             .BindConfiguration(KestrelTcpOptions.SectionName)
             .ValidateOnStart();
 
-        var urls = HttpEndpoints.Take(builder);
+        var urls = HttpEndpoints.Read(builder.Configuration);
         builder.Services.AddTransient<IStartupFilter, HostingUrlsStartupFilter>();
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<ListenerCatalog, SessionRegistry, ILoggerFactory>((kestrel, catalog, registry, loggers) =>

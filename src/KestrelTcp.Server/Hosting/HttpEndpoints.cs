@@ -13,15 +13,13 @@ internal static class HttpEndpoints
     /// <summary>Used when neither <c>urls</c> nor <c>http_ports</c> is configured.</summary>
     public const string DefaultUrls = "http://localhost:5000";
 
-    /// <summary>Reads the configured URLs and removes them from the host's settings, so Kestrel does not
-    /// warn about "overriding" them.</summary>
-    public static string Take(WebApplicationBuilder builder)
+    /// <summary>Reads the configured URLs (<c>urls</c>, else <c>http_ports</c>, else the default). The host
+    /// also hands them to the server's address list; <see cref="HostingUrlsStartupFilter"/> clears that
+    /// copy, since these bindings replace it.</summary>
+    public static string Read(IConfiguration configuration)
     {
-        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
-        var httpPorts = builder.Configuration[WebHostDefaults.HttpPortsKey];
-        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, string.Empty);
-        builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, string.Empty);
-        builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, string.Empty);
+        var urls = configuration[WebHostDefaults.ServerUrlsKey];
+        var httpPorts = configuration[WebHostDefaults.HttpPortsKey];
         if (!string.IsNullOrWhiteSpace(urls))
         {
             return urls;
