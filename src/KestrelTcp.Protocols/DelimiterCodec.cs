@@ -72,6 +72,29 @@ public sealed class DelimiterCodec : FrameCodec
     }
 
     /// <inheritdoc />
+    public override bool TryParseFrame(ReadOnlySpan<byte> input, out int payloadOffset, out int payloadLength, out int frameLength)
+    {
+        payloadOffset = 0;
+        var at = _delimiter.Length == 1 ? input.IndexOf(_delimiter[0]) : input.IndexOf(_delimiter);
+        if (at < 0)
+        {
+            // No delimiter here: the sequence parser decides whether to wait or reject.
+            payloadLength = 0;
+            frameLength = 0;
+            return false;
+        }
+
+        if (at > MaxFrameBytes)
+        {
+            throw FramingException.TooLarge(at, MaxFrameBytes);
+        }
+
+        payloadLength = at;
+        frameLength = at + _delimiter.Length;
+        return true;
+    }
+
+    /// <inheritdoc />
     protected override string? ValidatePayloadCore(in ReadOnlySequence<byte> payload)
     {
         if (Contains(payload))

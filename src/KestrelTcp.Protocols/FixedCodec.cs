@@ -34,6 +34,15 @@ public sealed class FixedCodec : FrameCodec
     }
 
     /// <inheritdoc />
+    public override bool TryParseFrame(ReadOnlySpan<byte> input, out int payloadOffset, out int payloadLength, out int frameLength)
+    {
+        payloadOffset = 0;
+        payloadLength = FrameBytes;
+        frameLength = FrameBytes;
+        return input.Length >= FrameBytes;
+    }
+
+    /// <inheritdoc />
     protected override string? ValidatePayloadCore(in ReadOnlySequence<byte> payload) => Check(payload.Length);
 
     /// <inheritdoc />

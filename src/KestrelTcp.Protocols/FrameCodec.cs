@@ -141,6 +141,71 @@ public abstract class FrameCodec : IMessageReader<ReadOnlySequence<byte>>, IMess
         WriteFrame(payload, output);
     }
 
+    /// <summary>
+    /// The fast path for contiguous bytes: parses one frame that lies wholly inside <paramref name="input"/>
+    /// and gives the payload's place in it and the frame's length. Returns false when <paramref name="input"/>
+    /// does not hold a whole frame, or when the codec has no span parser; the caller then asks
+    /// <see cref="TryParseMessage"/>, which decides (it also handles frames split across segments). A frame
+    /// this parser accepts is the frame <see cref="TryParseMessage"/> would give, and a frame it rejects
+    /// throws the same <see cref="FramingException"/>.
+    /// </summary>
+    public virtual bool TryParseFrame(ReadOnlySpan<byte> input, out int payloadOffset, out int payloadLength, out int frameLength)
+    {
+        payloadOffset = 0;
+        payloadLength = 0;
+        frameLength = 0;
+        return false;
+    }
+
+    /// <summary>Writes <paramref name="payload"/> with its framing into <paramref name="destination"/>; see the sequence overload.</summary>
+    /// <exception cref="ArgumentException">The payload cannot be framed, or <paramref name="destination"/> is too small.</exception>
+    public int Encode(ReadOnlySpan<byte> payload, Span<byte> destination)
+    {
+        if (!TryValidatePayload(payload, out var error))
+        {
+            throw new ArgumentException(error, nameof(payload));
+        }
+
+        var prefix = PrefixLength;
+        var total = prefix + payload.Length + SuffixLength;
+        if (destination.Length < total)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} bytes; the frame needs {total}.", nameof(destination));
+        }
+
+        WritePrefix(destination, payload.Length);
+        payload.CopyTo(destination[prefix..]);
+        WriteSuffix(destination[(prefix + payload.Length)..]);
+        return total;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="payload"/> with its framing into <paramref name="destination"/>, which must
+    /// hold <see cref="GetEncodedLength"/> bytes, and returns how many bytes were written. For callers that
+    /// gather many frames into one buffer (one copy each, no <see cref="IBufferWriter{T}"/> calls).
+    /// </summary>
+    /// <exception cref="ArgumentException">The payload cannot be framed, or <paramref name="destination"/> is too small.</exception>
+    public int Encode(in ReadOnlySequence<byte> payload, Span<byte> destination)
+    {
+        if (!TryValidatePayload(payload, out var error))
+        {
+            throw new ArgumentException(error, nameof(payload));
+        }
+
+        var length = (int)payload.Length;
+        var prefix = PrefixLength;
+        var total = prefix + length + SuffixLength;
+        if (destination.Length < total)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} bytes; the frame needs {total}.", nameof(destination));
+        }
+
+        WritePrefix(destination, length);
+        payload.CopyTo(destination[prefix..]);
+        WriteSuffix(destination[(prefix + length)..]);
+        return total;
+    }
+
     /// <summary>Checks kind-specific payload rules; the size limit is already checked.</summary>
     protected virtual string? ValidatePayloadCore(in ReadOnlySequence<byte> payload) => null;
 

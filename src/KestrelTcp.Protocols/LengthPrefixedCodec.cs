@@ -88,6 +88,22 @@ public sealed class LengthPrefixedCodec : FrameCodec
     }
 
     /// <inheritdoc />
+    public override bool TryParseFrame(ReadOnlySpan<byte> input, out int payloadOffset, out int payloadLength, out int frameLength)
+    {
+        payloadOffset = _prefixLength;
+        if (input.Length < _prefixLength)
+        {
+            payloadLength = 0;
+            frameLength = 0;
+            return false;
+        }
+
+        payloadLength = PayloadLength(ReadField(input.Slice(_lengthOffset, _headerBytes)));
+        frameLength = _prefixLength + payloadLength;
+        return input.Length >= frameLength;
+    }
+
+    /// <inheritdoc />
     protected override string? ValidatePayloadCore(in ReadOnlySequence<byte> payload) => CheckEncodable(payload.Length);
 
     /// <inheritdoc />
@@ -96,7 +112,11 @@ public sealed class LengthPrefixedCodec : FrameCodec
     /// <inheritdoc />
     protected override void WritePrefix(Span<byte> destination, int payloadLength)
     {
-        destination[.._lengthOffset].Clear();
+        if (_lengthOffset > 0)
+        {
+            destination[.._lengthOffset].Clear();
+        }
+
         var value = FieldValue(payloadLength);
         var field = destination.Slice(_lengthOffset, _headerBytes);
         switch (_headerBytes)

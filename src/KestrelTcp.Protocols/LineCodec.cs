@@ -62,6 +62,29 @@ public sealed class LineCodec : FrameCodec
     }
 
     /// <inheritdoc />
+    public override bool TryParseFrame(ReadOnlySpan<byte> input, out int payloadOffset, out int payloadLength, out int frameLength)
+    {
+        payloadOffset = 0;
+        var lf = input.IndexOf(Lf);
+        if (lf < 0)
+        {
+            // No end of line here: the sequence parser decides whether to wait or reject.
+            payloadLength = 0;
+            frameLength = 0;
+            return false;
+        }
+
+        payloadLength = lf > 0 && input[lf - 1] == Cr ? lf - 1 : lf;
+        if (payloadLength > MaxFrameBytes)
+        {
+            throw FramingException.TooLarge(payloadLength, MaxFrameBytes);
+        }
+
+        frameLength = lf + 1;
+        return true;
+    }
+
+    /// <inheritdoc />
     protected override string? ValidatePayloadCore(in ReadOnlySequence<byte> payload) =>
         payload.PositionOf(Lf) is null ? null : "The payload contains a line feed, which would split it into several lines.";
 

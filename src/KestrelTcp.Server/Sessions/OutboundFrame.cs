@@ -2,18 +2,29 @@ using System.Buffers;
 
 namespace KestrelTcp.Server.Sessions;
 
-/// <summary>A payload waiting in a session's outbound queue, held in a pooled buffer until written.</summary>
+/// <summary>
+/// Something waiting in a session's outbound queue, held in a pooled buffer until written: either one
+/// payload that the write loop frames with the listener's codec, or a block of frames that are already
+/// framed (the echoes of one read), which the write loop copies out as they are.
+/// </summary>
 internal readonly struct OutboundFrame
 {
     private readonly byte[] _buffer;
 
-    private OutboundFrame(byte[] buffer, int length)
+    private OutboundFrame(byte[] buffer, int length, int encodedFrames)
     {
         _buffer = buffer;
         Length = length;
+        EncodedFrames = encodedFrames;
     }
 
+    /// <summary>Bytes in the buffer: the payload, or the whole framed block.</summary>
     public int Length { get; }
+
+    /// <summary>0 for a payload still to be framed; otherwise how many framed frames the block holds.</summary>
+    public int EncodedFrames { get; }
+
+    public bool IsEncoded => EncodedFrames > 0;
 
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
 
@@ -23,7 +34,7 @@ internal readonly struct OutboundFrame
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, payload.Length));
         payload.CopyTo(buffer);
-        return new OutboundFrame(buffer, payload.Length);
+        return new OutboundFrame(buffer, payload.Length, 0);
     }
 
     public static OutboundFrame Copy(in ReadOnlySequence<byte> payload)
@@ -31,8 +42,11 @@ internal readonly struct OutboundFrame
         var length = (int)payload.Length;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
         payload.CopyTo(buffer);
-        return new OutboundFrame(buffer, length);
+        return new OutboundFrame(buffer, length, 0);
     }
+
+    /// <summary>Takes ownership of a pooled <paramref name="buffer"/> holding <paramref name="frames"/> framed frames.</summary>
+    public static OutboundFrame Encoded(byte[] buffer, int length, int frames) => new(buffer, length, frames);
 
     public void Return() => ArrayPool<byte>.Shared.Return(_buffer);
 }

@@ -44,11 +44,47 @@ internal sealed partial class Session
                     }
 
                     var frames = 0;
-                    while (codec.TryParseMessage(remaining, ref consumed, ref examined, out var frame))
+                    using (var history = _history.BeginBatch())
                     {
-                        OnFrameReceived(frame, now);
-                        remaining = buffer.Slice(consumed);
-                        frames++;
+                        try
+                        {
+                            while (true)
+                            {
+                                // Whole frames inside the first contiguous segment are parsed from a span:
+                                // no sequence slicing per frame.
+                                var span = remaining.FirstSpan;
+                                var offset = 0;
+                                while (codec.TryParseFrame(span[offset..], out var payloadOffset, out var payloadLength, out var frameLength))
+                                {
+                                    OnFrameReceived(span.Slice(offset + payloadOffset, payloadLength), now, history);
+                                    offset += frameLength;
+                                    frames++;
+                                }
+
+                                if (offset > 0)
+                                {
+                                    remaining = remaining.Slice(offset);
+                                    consumed = remaining.Start;
+                                }
+
+                                // A frame split across segments (or a codec without a span parser): the
+                                // sequence parser decides, and says how far it examined.
+                                if (!codec.TryParseMessage(remaining, ref consumed, ref examined, out var frame))
+                                {
+                                    break;
+                                }
+
+                                OnFrameReceived(frame, now, history);
+                                remaining = buffer.Slice(consumed);
+                                frames++;
+                            }
+                        }
+                        finally
+                        {
+                            // Echoes decoded before a bad frame still go out (or, if the session is
+                            // closing, go back to the pool with the rest of the queue).
+                            QueueEchoBlock();
+                        }
                     }
 
                     if (frames > 0 && Listener.Mode == ListenerMode.Echo)
@@ -109,10 +145,10 @@ internal sealed partial class Session
         }
     }
 
-    private void OnFrameReceived(in ReadOnlySequence<byte> frame, long now)
+    private void OnFrameReceived(ReadOnlySpan<byte> frame, long now, scoped in SessionHistory.Batch history)
     {
         _framesIn++;
-        _history.Record(FrameDirection.In, frame, now);
+        history.Record(FrameDirection.In, frame, now);
         if (Volatile.Read(ref _watchers) > 0)
         {
             PublishTraffic(FrameDirection.In, frame, now);
@@ -121,7 +157,9 @@ internal sealed partial class Session
         switch (Listener.Mode)
         {
             case ListenerMode.Echo:
-                Enqueue(frame, wake: false);
+                var encoded = EchoSpace((int)Listener.Codec.GetEncodedLength(frame.Length));
+                _echoLength += Listener.Codec.Encode(frame, encoded);
+                _echoFrames++;
                 break;
             case ListenerMode.Broker:
                 foreach (var other in Listener.Sessions.Values)
@@ -134,6 +172,83 @@ internal sealed partial class Session
 
                 break;
         }
+    }
+
+    private void OnFrameReceived(in ReadOnlySequence<byte> frame, long now, scoped in SessionHistory.Batch history)
+    {
+        if (frame.IsSingleSegment)
+        {
+            OnFrameReceived(frame.FirstSpan, now, history);
+            return;
+        }
+
+        _framesIn++;
+        history.Record(FrameDirection.In, frame, now);
+        if (Volatile.Read(ref _watchers) > 0)
+        {
+            PublishTraffic(FrameDirection.In, frame, now);
+        }
+
+        switch (Listener.Mode)
+        {
+            case ListenerMode.Echo:
+                var encoded = EchoSpace((int)Listener.Codec.GetEncodedLength(frame.Length));
+                _echoLength += Listener.Codec.Encode(frame, encoded);
+                _echoFrames++;
+                break;
+            case ListenerMode.Broker:
+                foreach (var other in Listener.Sessions.Values)
+                {
+                    if (!ReferenceEquals(other, this))
+                    {
+                        other.Enqueue(frame);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Room for <paramref name="needed"/> bytes in the read's echo block, where the echoes of a read are
+    /// framed: one pooled buffer and one queue item for all of them instead of one per frame.
+    /// </summary>
+    private Span<byte> EchoSpace(int needed)
+    {
+        if (_echoBlock is null || _echoBlock.Length - _echoLength < needed)
+        {
+            QueueEchoBlock();
+            _echoBlock = ArrayPool<byte>.Shared.Rent(Math.Max(needed, EchoBlockBytes));
+        }
+
+        return _echoBlock.AsSpan(_echoLength);
+    }
+
+    /// <summary>Hands the echo block to the outbound queue (without waking the writer), if it holds anything.</summary>
+    private void QueueEchoBlock()
+    {
+        if (_echoBlock is not { } block)
+        {
+            return;
+        }
+
+        _echoBlock = null;
+        if (_echoFrames == 0)
+        {
+            ArrayPool<byte>.Shared.Return(block);
+            return;
+        }
+
+        var encoded = OutboundFrame.Encoded(block, _echoLength, _echoFrames);
+        _echoLength = 0;
+        _echoFrames = 0;
+        Enqueue(encoded, wake: false);
+    }
+
+    private void PublishTraffic(FrameDirection direction, ReadOnlySpan<byte> frame, long ticks)
+    {
+        var preview = frame[..Math.Min(frame.Length, _previewBytes)].ToArray();
+        _events.Publish(new TrafficEvent(Id, direction, new DateTimeOffset(ticks, TimeSpan.Zero), frame.Length, preview));
     }
 
     private void PublishTraffic(FrameDirection direction, in ReadOnlySequence<byte> frame, long ticks)

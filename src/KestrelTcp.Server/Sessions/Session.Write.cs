@@ -1,3 +1,4 @@
+using System.Buffers;
 
 namespace KestrelTcp.Server.Sessions;
 
@@ -25,25 +26,37 @@ internal sealed partial class Session
                 // One clock read per batch: the frames of a batch leave in the same flush.
                 var wrote = false;
                 var now = DateTime.UtcNow.Ticks;
-                while (_outbound.TryRead(out var frame))
+                using (var history = _history.BeginBatch())
                 {
-                    try
+                    while (_outbound.TryRead(out var frame))
                     {
-                        codec.WriteMessage(frame.Span, output);
-                        _framesOut++;
-                        _bytesOut += codec.GetEncodedLength(frame.Length);
-                        _history.Record(FrameDirection.Out, frame.Span, now);
-                        if (Volatile.Read(ref _watchers) > 0)
+                        try
                         {
-                            PublishTraffic(FrameDirection.Out, frame.Sequence, now);
-                        }
+                            if (frame.IsEncoded)
+                            {
+                                output.Write(frame.Span);
+                                _bytesOut += frame.Length;
+                                RecordSentBlock(frame, now, history);
+                            }
+                            else
+                            {
+                                codec.WriteMessage(frame.Span, output);
+                                _framesOut++;
+                                _bytesOut += codec.GetEncodedLength(frame.Length);
+                                history.Record(FrameDirection.Out, frame.Span, now);
+                                if (Volatile.Read(ref _watchers) > 0)
+                                {
+                                    PublishTraffic(FrameDirection.Out, frame.Sequence, now);
+                                }
+                            }
 
-                        wrote = true;
-                    }
-                    finally
-                    {
-                        Interlocked.Add(ref _queuedBytes, -frame.Length);
-                        frame.Return();
+                            wrote = true;
+                        }
+                        finally
+                        {
+                            Interlocked.Add(ref _queuedBytes, -frame.Length);
+                            frame.Return();
+                        }
                     }
                 }
 
@@ -81,6 +94,57 @@ internal sealed partial class Session
             }
 
             await output.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Counts a sent block of already-framed frames and records each one in the history (and as
+    /// traffic when watched). The frames are found again with the codec, which reads back what it wrote.</summary>
+    private void RecordSentBlock(in OutboundFrame block, long now, scoped in SessionHistory.Batch history)
+    {
+        _framesOut += block.EncodedFrames;
+        if (_history.Capacity == 0 && Volatile.Read(ref _watchers) == 0)
+        {
+            return;
+        }
+
+        var codec = Listener.Codec;
+        var span = block.Span;
+        var offset = 0;
+        while (offset < span.Length)
+        {
+            // The block holds whole frames that this codec wrote, so the span parser finds each one.
+            if (!codec.TryParseFrame(span[offset..], out var payloadOffset, out var payloadLength, out var frameLength))
+            {
+                RecordSentFrames(block.Sequence.Slice(offset), now, history);
+                return;
+            }
+
+            var frame = span.Slice(offset + payloadOffset, payloadLength);
+            history.Record(FrameDirection.Out, frame, now);
+            if (Volatile.Read(ref _watchers) > 0)
+            {
+                PublishTraffic(FrameDirection.Out, frame, now);
+            }
+
+            offset += frameLength;
+        }
+    }
+
+    /// <summary>The rest of a block, for a codec without a span parser (Raw).</summary>
+    private void RecordSentFrames(ReadOnlySequence<byte> remaining, long now, scoped in SessionHistory.Batch history)
+    {
+        var codec = Listener.Codec;
+        var consumed = remaining.Start;
+        var examined = remaining.End;
+        while (codec.TryParseMessage(remaining, ref consumed, ref examined, out var frame))
+        {
+            history.Record(FrameDirection.Out, frame, now);
+            if (Volatile.Read(ref _watchers) > 0)
+            {
+                PublishTraffic(FrameDirection.Out, frame, now);
+            }
+
+            remaining = remaining.Slice(consumed);
         }
     }
 }

@@ -26,25 +26,19 @@ internal sealed class SessionHistory
 
     public long Count => Interlocked.Read(ref _count);
 
+    /// <summary>How many frames the ring keeps; 0 when history is off.</summary>
+    public int Capacity => _capacity;
+
     public void Record(FrameDirection direction, in ReadOnlySequence<byte> frame, long timestampTicks)
     {
-        if (frame.IsSingleSegment)
-        {
-            Record(direction, frame.FirstSpan, timestampTicks);
-            return;
-        }
-
         if (_capacity == 0)
         {
             return;
         }
 
-        var previewLength = (int)Math.Min(frame.Length, _previewBytes);
         lock (_gate)
         {
-            ref var slot = ref NextSlot(previewLength);
-            frame.Slice(0, previewLength).CopyTo(slot.Preview);
-            Fill(ref slot, direction, previewLength, frame.Length, timestampTicks);
+            RecordLocked(direction, frame, timestampTicks);
         }
     }
 
@@ -55,14 +49,17 @@ internal sealed class SessionHistory
             return;
         }
 
-        var previewLength = Math.Min(frame.Length, _previewBytes);
         lock (_gate)
         {
-            ref var slot = ref NextSlot(previewLength);
-            frame[..previewLength].CopyTo(slot.Preview);
-            Fill(ref slot, direction, previewLength, frame.Length, timestampTicks);
+            RecordLocked(direction, frame, timestampTicks);
         }
     }
+
+    /// <summary>
+    /// Takes the lock once for many frames (every frame of one read, or one batch of writes). Dispose it
+    /// before anything that can wait: readers of the history wait for it.
+    /// </summary>
+    public Batch BeginBatch() => new(this);
 
     /// <summary>The most recent frames, oldest first, at most <paramref name="limit"/>, only those after <paramref name="afterSequence"/>.</summary>
     public FrameRecord[] Snapshot(int limit = int.MaxValue, long afterSequence = 0)
@@ -93,6 +90,28 @@ internal sealed class SessionHistory
         }
     }
 
+    private void RecordLocked(FrameDirection direction, in ReadOnlySequence<byte> frame, long timestampTicks)
+    {
+        if (frame.IsSingleSegment)
+        {
+            RecordLocked(direction, frame.FirstSpan, timestampTicks);
+            return;
+        }
+
+        var previewLength = (int)Math.Min(frame.Length, _previewBytes);
+        ref var slot = ref NextSlot(previewLength);
+        frame.Slice(0, previewLength).CopyTo(slot.Preview);
+        Fill(ref slot, direction, previewLength, frame.Length, timestampTicks);
+    }
+
+    private void RecordLocked(FrameDirection direction, ReadOnlySpan<byte> frame, long timestampTicks)
+    {
+        var previewLength = Math.Min(frame.Length, _previewBytes);
+        ref var slot = ref NextSlot(previewLength);
+        frame[..previewLength].CopyTo(slot.Preview);
+        Fill(ref slot, direction, previewLength, frame.Length, timestampTicks);
+    }
+
     /// <summary>The slot the next frame goes in, with a preview buffer big enough. Caller holds the lock.</summary>
     private ref Slot NextSlot(int previewLength)
     {
@@ -116,6 +135,36 @@ internal sealed class SessionHistory
         slot.TimestampTicks = timestampTicks;
         _next = _next + 1 == _capacity ? 0 : _next + 1;
         _count++;
+    }
+
+    /// <summary>Records many frames under one hold of the history's lock (none when history is off).</summary>
+    public ref struct Batch
+    {
+        private readonly SessionHistory? _history;
+        private Lock.Scope _scope;
+
+        internal Batch(SessionHistory history)
+        {
+            if (history._capacity > 0)
+            {
+                _history = history;
+                _scope = history._gate.EnterScope();
+            }
+        }
+
+        public readonly void Record(FrameDirection direction, in ReadOnlySequence<byte> frame, long timestampTicks) =>
+            _history?.RecordLocked(direction, frame, timestampTicks);
+
+        public readonly void Record(FrameDirection direction, ReadOnlySpan<byte> frame, long timestampTicks) =>
+            _history?.RecordLocked(direction, frame, timestampTicks);
+
+        public void Dispose()
+        {
+            if (_history is not null)
+            {
+                _scope.Dispose();
+            }
+        }
     }
 
     private struct Slot
