@@ -7,6 +7,7 @@ if (HealthProbeCommand.TryRun(args, out var exitCode) || CredentialCommands.TryR
     return exitCode;
 }
 
+InlineSocketCompletions.EnableUnlessConfigured();
 var app = KestrelTcpApplication.Build(args);
 await app.RunAsync();
 return 0;

@@ -21,6 +21,9 @@ internal static class HostingExtensions
             .BindConfiguration(KestrelTcpOptions.SectionName)
             .ValidateOnStart();
 
+        // Registered after Kestrel's own socket transport, so Kestrel asks it first; it takes only the
+        // endpoints of inline session listeners and leaves the rest to the default transport.
+        builder.Services.AddSingleton<IConnectionListenerFactory, SessionTransportFactory>();
         var urls = HttpEndpoints.Read(builder.Configuration);
         builder.Services.AddTransient<IStartupFilter, HostingUrlsStartupFilter>();
         builder.Services.AddOptions<KestrelServerOptions>()
@@ -30,7 +33,11 @@ internal static class HostingExtensions
                 foreach (var listener in catalog.All)
                 {
                     KestrelTcpOptionsValidator.TryParseAddress(listener.Options.Address, out var address);
-                    kestrel.Listen(new IPEndPoint(address, listener.Options.Port), listenOptions =>
+                    // Plain listeners run their sessions inline on the socket thread (SessionTransportFactory);
+                    // a TLS handshake is too much work for that thread, so TLS listeners use the thread pool.
+                    var inline = listener.Options.InlineScheduling && listener.Options.Tls is null;
+                    var endPoint = inline ? new InlineSessionEndPoint(address, listener.Options.Port) : new IPEndPoint(address, listener.Options.Port);
+                    kestrel.Listen(endPoint, listenOptions =>
                     {
                         listener.ListenOptions = listenOptions;
                         // The connection limit runs before the TLS handshake, so a flood of connections

@@ -47,6 +47,11 @@ public sealed class ListenerOptions
     /// Default <see cref="DefaultOutboundQueueBytes"/>.</summary>
     public int OutboundQueueBytes { get; set; } = DefaultOutboundQueueBytes;
 
+    /// <summary>Run this listener's sessions on the socket thread that completed each read (Kestrel's
+    /// <c>UnsafePreferInlineScheduling</c>) instead of handing every read to the thread pool. Sessions never
+    /// block, so this only removes thread hops. Default on; TLS listeners always use the thread pool.</summary>
+    public bool InlineScheduling { get; set; } = true;
+
     /// <summary>TLS for this listener; null (the default) for plain TCP.</summary>
     public ListenerTlsOptions? Tls { get; set; }
 }

@@ -1,0 +1,49 @@
+using System.Text;
+using KestrelTcp.Server.Hosting;
+using KestrelTcp.Server.Sessions;
+using KestrelTcp.Server.Tests.Helpers;
+using KestrelTcp.Server.Tests.Security;
+using KestrelTcp.Testing;
+using Microsoft.AspNetCore.Connections;
+
+namespace KestrelTcp.Server.Tests.Hosting;
+
+/// <summary>
+/// Plain session listeners are bound by the inline transport (sessions run on the socket thread);
+/// a listener with InlineScheduling off, a TLS listener and the HTTP endpoints stay on Kestrel's
+/// default socket transport.
+/// </summary>
+public sealed class SessionTransportTests : IDisposable
+{
+    private readonly TlsFiles _tls = new();
+
+    public void Dispose() => _tls.Dispose();
+
+    [Fact]
+    public async Task OnlyPlainListenersWithInlineSchedulingAreBoundByTheInlineTransport()
+    {
+        var settings = Settings.Listener("inline", "Echo")
+            .With(Settings.Listener("pooled", "Echo", extra: ("InlineScheduling", "false")))
+            .With(_tls.Listener("secure"));
+        await using var server = await TestServer.StartAsync(settings, includeDefaultListener: false);
+
+        var factory = server.GetRequiredService<IEnumerable<IConnectionListenerFactory>>().OfType<SessionTransportFactory>().Single();
+        var bound = factory.Bound.Select(e => e.ToString() ?? "").ToList();
+        Assert.Equal([server.TcpEndPoint("inline").ToString()], bound);
+        Assert.DoesNotContain(server.TcpEndPoint("pooled").ToString(), bound);
+        Assert.DoesNotContain(server.TcpEndPoint("secure").ToString(), bound);
+        Assert.DoesNotContain(bound, e => e.EndsWith($":{server.HttpAddress.Port}", StringComparison.Ordinal));
+
+        // Both scheduling choices serve sessions end to end, and the HTTP API answers.
+        foreach (var name in new[] { "inline", "pooled" })
+        {
+            await using var client = await server.ConnectAsync(name);
+            await client.SendAsync($"hello {name}\n");
+            var codec = server.GetRequiredService<ListenerCatalog>().Find(name)!.Codec;
+            Assert.Equal($"hello {name}", Encoding.UTF8.GetString(await client.ReceiveFrameAsync(codec)));
+        }
+
+        using var http = server.CreateHttpClient();
+        Assert.True((await http.GetAsync("/api/listeners").Within()).IsSuccessStatusCode);
+    }
+}
