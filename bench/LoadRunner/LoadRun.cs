@@ -14,7 +14,7 @@ internal static class LoadRun
         var data = Directory.CreateTempSubdirectory("kestreltcp-bench-").FullName;
         var httpPort = ChildProcess.FreePort();
         var (file, arguments, environment) = spec.Command(port, httpPort, data);
-        if (spec.Key == ServerSpec.KestrelTcp)
+        if (spec.IsKestrelTcp)
         {
             foreach (var (key, value) in (await Credentials.GetAsync()).ServerEnvironment())
             {
@@ -25,7 +25,7 @@ internal static class LoadRun
         try
         {
             await server.WaitForPortAsync(port, TimeSpan.FromSeconds(30));
-            await using var watcher = spec.Key == ServerSpec.KestrelTcp ? await DashboardWatcher.StartAsync(httpPort, (await Credentials.GetAsync()).Key) : null;
+            await using var watcher = spec.IsKestrelTcp ? await DashboardWatcher.StartAsync(httpPort, (await Credentials.GetAsync()).Key) : null;
             var output = await ChildProcess.RunAsync(ClientCpu, "dotnet",
             [
                 Paths.Ktcp, "bench", $"127.0.0.1:{port}",

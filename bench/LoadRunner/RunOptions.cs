@@ -8,7 +8,8 @@ internal sealed record RunOptions(int Duration, int Warmup, HashSet<string>? Ser
     public static RunOptions Parse(string[] args)
     {
         var duration = 10;
-        var warmup = 2;
+        // Long enough for tiered compilation to settle in every .NET server (it takes several seconds on one core).
+        var warmup = 10;
         HashSet<string>? servers = null;
         HashSet<string>? scenarios = null;
         var scale = false;

@@ -4,24 +4,34 @@ namespace LoadRunner;
 internal sealed record ServerSpec(string Key, string Title, Func<int, int, string, (string File, string[] Arguments, Dictionary<string, string> Environment)> Command)
 {
     public const string KestrelTcp = "kestreltcp";
+    public const string KestrelTcpPooled = "kestreltcp-pooled";
     public const string Bare = "bare";
 
     public static readonly ServerSpec[] All =
     [
-        new(KestrelTcp, "KestrelTcp (Echo, history on, dashboard watching)", (port, httpPort, data) => ("dotnet", [Paths.Server], new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
-            ["KestrelTcp__DataPath"] = data,
-            ["KestrelTcp__Listeners__default__Address"] = "127.0.0.1",
-            ["KestrelTcp__Listeners__default__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["KestrelTcp__Listeners__default__Mode"] = "Echo",
-            ["KestrelTcp__Listeners__default__Framing__Kind"] = "LengthPrefixed",
-            ["KestrelTcp__Listeners__default__Framing__MaxFrameBytes"] = "65536",
-            ["KestrelTcp__Listeners__default__MaxConnections"] = "20000",
-            ["Logging__LogLevel__Default"] = "Warning",
-        })),
+        new(KestrelTcp, "KestrelTcp (Echo, history on, dashboard watching)", (port, httpPort, data) => KestrelTcpServer(port, httpPort, data, inline: true)),
+        new(KestrelTcpPooled, "KestrelTcp, InlineScheduling off (same features)", (port, httpPort, data) => KestrelTcpServer(port, httpPort, data, inline: false)),
         new(Bare, "bare Kestrel framed echo (baseline)", (port, _, _) => ("dotnet", [Paths.BareKestrel, port.ToString(System.Globalization.CultureInfo.InvariantCulture)], [])),
         new("node", "Node.js 20 net", (port, _, _) => ("node", [Paths.NodeEcho, port.ToString(System.Globalization.CultureInfo.InvariantCulture)], [])),
         new("dotnetty", "DotNetty 0.7.6", (port, _, _) => ("dotnet", [Paths.DotNetty, port.ToString(System.Globalization.CultureInfo.InvariantCulture)], [])),
     ];
+
+    /// <summary>One of the KestrelTcp rows: started with an operator API key and watched by a dashboard client.</summary>
+    public bool IsKestrelTcp => Key is KestrelTcp or KestrelTcpPooled;
+
+    /// <summary>KestrelTcp with the listener the way the benchmark uses it; <paramref name="inline"/> is the
+    /// listener's InlineScheduling setting (on by default).</summary>
+    private static (string, string[], Dictionary<string, string>) KestrelTcpServer(int port, int httpPort, string data, bool inline) => ("dotnet", [Paths.Server], new Dictionary<string, string>
+    {
+        ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
+        ["KestrelTcp__DataPath"] = data,
+        ["KestrelTcp__Listeners__default__Address"] = "127.0.0.1",
+        ["KestrelTcp__Listeners__default__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["KestrelTcp__Listeners__default__Mode"] = "Echo",
+        ["KestrelTcp__Listeners__default__Framing__Kind"] = "LengthPrefixed",
+        ["KestrelTcp__Listeners__default__Framing__MaxFrameBytes"] = "65536",
+        ["KestrelTcp__Listeners__default__MaxConnections"] = "20000",
+        ["KestrelTcp__Listeners__default__InlineScheduling"] = inline ? "true" : "false",
+        ["Logging__LogLevel__Default"] = "Warning",
+    });
 }
