@@ -44,7 +44,9 @@ internal sealed partial class Session
                     }
 
                     var frames = 0;
-                    using (var history = _history.BeginBatch())
+                    // A broker's fan-out wakes other sessions' writers (inline), so it records without
+                    // holding this session's history lock across frames.
+                    using (var history = _history.BeginBatch(hold: Listener.Mode != ListenerMode.Broker))
                     {
                         try
                         {

@@ -57,9 +57,12 @@ internal sealed class SessionHistory
 
     /// <summary>
     /// Takes the lock once for many frames (every frame of one read, or one batch of writes). Dispose it
-    /// before anything that can wait: readers of the history wait for it.
+    /// before anything that can wait: readers of the history wait for it. With <paramref name="hold"/>
+    /// false each record takes the lock on its own, for callers that reach into other sessions between
+    /// records (a broker's fan-out can run another session's writer inline, which takes that session's
+    /// lock; holding ours meanwhile could deadlock against that session doing the same).
     /// </summary>
-    public Batch BeginBatch() => new(this);
+    public Batch BeginBatch(bool hold = true) => new(this, hold);
 
     /// <summary>The most recent frames, oldest first, at most <paramref name="limit"/>, only those after <paramref name="afterSequence"/>.</summary>
     public FrameRecord[] Snapshot(int limit = int.MaxValue, long afterSequence = 0)
@@ -137,30 +140,53 @@ internal sealed class SessionHistory
         _count++;
     }
 
-    /// <summary>Records many frames under one hold of the history's lock (none when history is off).</summary>
+    /// <summary>Records many frames, under one hold of the history's lock or taking it per frame (none when history is off).</summary>
     public ref struct Batch
     {
         private readonly SessionHistory? _history;
+        private readonly bool _held;
         private Lock.Scope _scope;
 
-        internal Batch(SessionHistory history)
+        internal Batch(SessionHistory history, bool hold)
         {
             if (history._capacity > 0)
             {
                 _history = history;
-                _scope = history._gate.EnterScope();
+                _held = hold;
+                if (hold)
+                {
+                    _scope = history._gate.EnterScope();
+                }
             }
         }
 
-        public readonly void Record(FrameDirection direction, in ReadOnlySequence<byte> frame, long timestampTicks) =>
-            _history?.RecordLocked(direction, frame, timestampTicks);
+        public readonly void Record(FrameDirection direction, in ReadOnlySequence<byte> frame, long timestampTicks)
+        {
+            if (_held)
+            {
+                _history!.RecordLocked(direction, frame, timestampTicks);
+            }
+            else
+            {
+                _history?.Record(direction, frame, timestampTicks);
+            }
+        }
 
-        public readonly void Record(FrameDirection direction, ReadOnlySpan<byte> frame, long timestampTicks) =>
-            _history?.RecordLocked(direction, frame, timestampTicks);
+        public readonly void Record(FrameDirection direction, ReadOnlySpan<byte> frame, long timestampTicks)
+        {
+            if (_held)
+            {
+                _history!.RecordLocked(direction, frame, timestampTicks);
+            }
+            else
+            {
+                _history?.Record(direction, frame, timestampTicks);
+            }
+        }
 
         public void Dispose()
         {
-            if (_history is not null)
+            if (_held)
             {
                 _scope.Dispose();
             }

@@ -36,6 +36,35 @@ public sealed class ListenerModeTests
     }
 
     [Fact]
+    public async Task BrokerSessionsSendingToEachOtherAtOnceAllGetThrough()
+    {
+        // Each session's read loop fans out to the other's writer, which runs inline; neither may hold
+        // its own history lock meanwhile, or the two would wait for each other forever.
+        const int Lines = 3000;
+        await using var server = await TestServer.StartAsync(Settings.Listener("chat", "Broker"), includeDefaultListener: false);
+        await using var a = await server.ConnectAsync("chat");
+        await using var b = await server.ConnectAsync("chat");
+        await server.WaitForSessionCountAsync(2);
+
+        var receivedByA = ReceiveLinesAsync(a, Lines);
+        var receivedByB = ReceiveLinesAsync(b, Lines);
+
+        // Many small writes from both sides at once: reads of a line or two, writers that keep going idle.
+        static async Task SendLinesAsync(TestTcpClient client)
+        {
+            for (var i = 0; i < Lines; i += 2)
+            {
+                await client.SendAsync($"line {i}\nline {i + 1}\n");
+            }
+        }
+
+        await Task.WhenAll(Task.Run(() => SendLinesAsync(a)), Task.Run(() => SendLinesAsync(b))).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(Lines, await receivedByA.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(Lines, await receivedByB.WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
     public async Task BrokerModeKeepsListenersApart()
     {
         var settings = Settings.Listener("one", "Broker").With(Settings.Listener("two", "Broker"));
@@ -63,5 +92,15 @@ public sealed class ListenerModeTests
         var frame = Assert.Single(session.History.Snapshot());
         Assert.Equal("telemetry 42"u8.ToArray(), frame.Preview);
         Assert.True(await client.ReceivesNothingAsync(Quiet));
+    }
+
+    private static async Task<int> ReceiveLinesAsync(TestTcpClient client, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal($"line {i}", await client.ReceiveLineAsync(TimeSpan.FromSeconds(20)));
+        }
+
+        return count;
     }
 }
