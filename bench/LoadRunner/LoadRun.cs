@@ -25,6 +25,12 @@ internal static class LoadRun
         try
         {
             await server.WaitForPortAsync(port, TimeSpan.FromSeconds(30));
+            if (spec.IsKestrelTcp)
+            {
+                // Kestrel binds the TCP listener before the HTTP endpoint; the dashboard client needs both.
+                await server.WaitForPortAsync(httpPort, TimeSpan.FromSeconds(30));
+            }
+
             await using var watcher = spec.IsKestrelTcp ? await DashboardWatcher.StartAsync(httpPort, (await Credentials.GetAsync()).Key) : null;
             var output = await ChildProcess.RunAsync(ClientCpu, "dotnet",
             [
