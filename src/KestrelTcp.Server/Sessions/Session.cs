@@ -13,13 +13,13 @@ namespace KestrelTcp.Server.Sessions;
 /// </summary>
 internal sealed partial class Session
 {
+    /// <summary>The smallest echo block rented: room for a read's worth of small frames.</summary>
+    private const int EchoBlockBytes = 4096;
+
     private readonly ConnectionContext _connection;
     private readonly SessionEvents _events;
     private readonly ILogger _logger;
     private readonly SessionHistory _history;
-    /// <summary>The smallest echo block rented: room for a read's worth of small frames.</summary>
-    private const int EchoBlockBytes = 4096;
-
     private readonly OutboundQueue _outbound = new();
     private readonly int _outboundLimit;
     private readonly int _previewBytes;
@@ -38,12 +38,12 @@ internal sealed partial class Session
     private int _watchers;
     private int _changed;
     private string? _remoteEndPointText;
+    private string? _localEndPointText;
 
     // The echo block being filled by the read loop (only the read loop touches these).
     private byte[]? _echoBlock;
     private int _echoLength;
     private int _echoFrames;
-    private string? _localEndPointText;
 
     public Session(ConnectionContext connection, Listener listener, HistoryOptions history, SessionEvents events, ILogger logger)
     {
