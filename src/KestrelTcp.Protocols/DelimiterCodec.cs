@@ -72,6 +72,9 @@ public sealed class DelimiterCodec : FrameCodec
     }
 
     /// <inheritdoc />
+    public override bool ReframesVerbatim => true;
+
+    /// <inheritdoc />
     public override bool TryParseFrame(ReadOnlySpan<byte> input, out int payloadOffset, out int payloadLength, out int frameLength)
     {
         payloadOffset = 0;

@@ -34,6 +34,9 @@ public sealed class FixedCodec : FrameCodec
     }
 
     /// <inheritdoc />
+    public override bool ReframesVerbatim => true;
+
+    /// <inheritdoc />
     public override bool TryParseFrame(ReadOnlySpan<byte> input, out int payloadOffset, out int payloadLength, out int frameLength)
     {
         payloadOffset = 0;

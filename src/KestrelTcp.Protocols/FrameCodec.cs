@@ -34,6 +34,13 @@ public abstract class FrameCodec : IMessageReader<ReadOnlySequence<byte>>, IMess
     /// <summary>Bytes written after each payload (a delimiter).</summary>
     protected virtual int SuffixLength => 0;
 
+    /// <summary>
+    /// True when framing a decoded payload again gives back exactly the bytes it was decoded from, so an
+    /// echo can copy a received frame as it is instead of framing it again. False for line framing (a CR
+    /// before the LF is dropped) and for length fields after other header bytes (written as zeros).
+    /// </summary>
+    public virtual bool ReframesVerbatim => false;
+
     /// <summary>Builds the codec for <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
     public static FrameCodec Create(FramingOptions options)

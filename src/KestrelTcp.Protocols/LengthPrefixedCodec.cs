@@ -88,6 +88,10 @@ public sealed class LengthPrefixedCodec : FrameCodec
     }
 
     /// <inheritdoc />
+    /// <remarks>Only without a <c>LengthOffset</c>: the bytes before the field are written as zeros.</remarks>
+    public override bool ReframesVerbatim => _lengthOffset == 0;
+
+    /// <inheritdoc />
     public override bool TryParseFrame(ReadOnlySpan<byte> input, out int payloadOffset, out int payloadLength, out int frameLength)
     {
         payloadOffset = _prefixLength;

@@ -91,6 +91,47 @@ public sealed class SpanParserTests
         Assert.False(codec.TryParseFrame(input[offset..], out _, out _, out _));
     }
 
+    [Theory]
+    [MemberData(nameof(CodecNames))]
+    public void ACodecThatReframesVerbatimGivesBackTheBytesOfEveryFrameItParses(string name)
+    {
+        var codec = Codecs[name]();
+        var random = new Random(7);
+        var checkedFrames = 0;
+        var differed = false;
+        for (var round = 0; round < 2000; round++)
+        {
+            var input = RandomInput(random, codec);
+            try
+            {
+                if (!codec.TryParseFrame(input, out var offset, out var length, out var frameLength) ||
+                    !codec.TryValidatePayload(input.AsSpan(offset, length), out _))
+                {
+                    continue;
+                }
+
+                var reframed = new byte[codec.GetEncodedLength(length)];
+                codec.Encode(input.AsSpan(offset, length), reframed);
+                var same = reframed.AsSpan().SequenceEqual(input.AsSpan(0, frameLength));
+                if (codec.ReframesVerbatim)
+                {
+                    Assert.True(same, $"{name} claims to reframe verbatim but changed a frame.");
+                }
+
+                differed |= !same;
+                checkedFrames++;
+            }
+            catch (FramingException)
+            {
+            }
+        }
+
+        Assert.True(checkedFrames > 100);
+        // The codecs that say no really do change some frames (a dropped CR, zeroed offset bytes).
+        Assert.Equal(name is "line" or "lp1-offset", differed);
+        Assert.Equal(name is not ("line" or "lp1-offset"), codec.ReframesVerbatim);
+    }
+
     [Fact]
     public void RawHasNoSpanParserSoAWholeReadStaysOneFrame()
     {

@@ -58,7 +58,7 @@ internal sealed partial class Session
                                 var offset = 0;
                                 while (codec.TryParseFrame(span[offset..], out var payloadOffset, out var payloadLength, out var frameLength))
                                 {
-                                    OnFrameReceived(span.Slice(offset + payloadOffset, payloadLength), now, history);
+                                    OnFrameReceived(span.Slice(offset + payloadOffset, payloadLength), span.Slice(offset, frameLength), now, history);
                                     offset += frameLength;
                                     frames++;
                                 }
@@ -147,7 +147,12 @@ internal sealed partial class Session
         }
     }
 
-    private void OnFrameReceived(ReadOnlySpan<byte> frame, long now, scoped in SessionHistory.Batch history)
+    /// <param name="frame">The payload.</param>
+    /// <param name="received">The frame as it arrived, framing included, when the whole of it is at hand
+    /// (empty otherwise): an echo copies it as it is if the codec frames verbatim.</param>
+    /// <param name="now">When the read that held it arrived, in UTC ticks.</param>
+    /// <param name="history">The read's history batch.</param>
+    private void OnFrameReceived(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> received, long now, scoped in SessionHistory.Batch history)
     {
         _framesIn++;
         history.Record(FrameDirection.In, frame, now);
@@ -159,8 +164,17 @@ internal sealed partial class Session
         switch (Listener.Mode)
         {
             case ListenerMode.Echo:
-                var encoded = EchoSpace((int)Listener.Codec.GetEncodedLength(frame.Length));
-                _echoLength += Listener.Codec.Encode(frame, encoded);
+                if (!received.IsEmpty && Listener.Codec.ReframesVerbatim)
+                {
+                    received.CopyTo(EchoSpace(received.Length));
+                    _echoLength += received.Length;
+                }
+                else
+                {
+                    var encoded = EchoSpace((int)Listener.Codec.GetEncodedLength(frame.Length));
+                    _echoLength += Listener.Codec.Encode(frame, encoded);
+                }
+
                 _echoFrames++;
                 break;
             case ListenerMode.Broker:
@@ -180,7 +194,7 @@ internal sealed partial class Session
     {
         if (frame.IsSingleSegment)
         {
-            OnFrameReceived(frame.FirstSpan, now, history);
+            OnFrameReceived(frame.FirstSpan, default, now, history);
             return;
         }
 
