@@ -39,6 +39,7 @@ internal sealed class SessionTransportFactory : IConnectionListenerFactory, ICon
                 MaxReadBufferSize = options.MaxReadBufferSize,
                 MaxWriteBufferSize = options.MaxWriteBufferSize,
                 WaitForDataBeforeAllocatingBuffer = options.WaitForDataBeforeAllocatingBuffer,
+                CreateBoundListenSocket = options.CreateBoundListenSocket,
             }),
             loggers);
     }
