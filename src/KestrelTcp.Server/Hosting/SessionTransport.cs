@@ -1,4 +1,5 @@
 using System.Net;
+using KestrelTcp.Server.Hosting.EventLoop;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
@@ -14,21 +15,30 @@ namespace KestrelTcp.Server.Hosting;
 internal sealed class InlineSessionEndPoint(IPAddress address, int port) : IPEndPoint(address, port);
 
 /// <summary>
-/// A socket transport with <see cref="SocketTransportOptions.UnsafePreferInlineScheduling"/> for the
-/// listeners that ask for it. A session's read and write loops never block (they await only their own
-/// socket), so running them on the thread that completed the socket operation removes two thread-pool
-/// hops per read: the read, the echo and the send happen in one pass, the way an event loop works.
+/// The transport of the listeners whose sessions run inline. A session's read and write loops never
+/// block (they await only their own socket), so they can run on the thread that received the data:
+/// the read, the echo and the send happen in one pass, the way an event loop works. On Linux that is
+/// <see cref="EventLoopTransport"/> (epoll, one loop thread per core, one read per wake-up where a
+/// socket transport needs two); elsewhere it is Kestrel's socket transport with
+/// <see cref="SocketTransportOptions.UnsafePreferInlineScheduling"/>.
 /// HTTP (sign-in hashes passwords, the audit log writes to disk) and TLS handshakes do block for a
 /// while and stay on the thread pool through Kestrel's default transport.
 /// </summary>
-internal sealed class SessionTransportFactory : IConnectionListenerFactory, IConnectionListenerFactorySelector
+internal sealed class SessionTransportFactory : IConnectionListenerFactory, IConnectionListenerFactorySelector, IDisposable
 {
-    private readonly SocketTransportFactory _inline;
+    private readonly SocketTransportFactory? _inline;
+    private readonly EventLoopTransport? _loops;
     private readonly System.Collections.Concurrent.ConcurrentQueue<EndPoint> _bound = new();
 
     public SessionTransportFactory(IOptions<SocketTransportOptions> defaults, ILoggerFactory loggers)
     {
         var options = defaults.Value;
+        if (LinuxSockets.IsSupported)
+        {
+            _loops = new EventLoopTransport(options, loggers.CreateLogger<EventLoopTransport>());
+            return;
+        }
+
         _inline = new SocketTransportFactory(
             Options.Create(new SocketTransportOptions
             {
@@ -44,10 +54,16 @@ internal sealed class SessionTransportFactory : IConnectionListenerFactory, ICon
             loggers);
     }
 
+    /// <summary>How many event-loop threads serve the inline listeners: 0 where the event loops are not
+    /// supported (not Linux) and the listeners run on Kestrel's socket transport with inline scheduling.</summary>
+    public int EventLoops => _loops?.LoopCount ?? 0;
+
     /// <summary>The endpoints this transport has bound (the listeners running inline).</summary>
     public IReadOnlyCollection<EndPoint> Bound => _bound;
 
     public bool CanBind(EndPoint endpoint) => endpoint is InlineSessionEndPoint;
+
+    public void Dispose() => _loops?.Dispose();
 
     public async ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
@@ -56,8 +72,11 @@ internal sealed class SessionTransportFactory : IConnectionListenerFactory, ICon
             throw new NotSupportedException($"{endpoint} is not a session listener's endpoint.");
         }
 
-        // The socket transport sees a plain endpoint, exactly as Kestrel's default transport would.
-        var listener = await _inline.BindAsync(new IPEndPoint(inline.Address, inline.Port), cancellationToken).ConfigureAwait(false);
+        // The transport sees a plain endpoint, exactly as Kestrel's default transport would.
+        var plain = new IPEndPoint(inline.Address, inline.Port);
+        var listener = _loops is not null
+            ? _loops.Bind(plain)
+            : await _inline!.BindAsync(plain, cancellationToken).ConfigureAwait(false);
         _bound.Enqueue(listener.EndPoint);
         return listener;
     }

@@ -34,6 +34,9 @@ public sealed class SessionTransportTests : IDisposable
         Assert.DoesNotContain(server.TcpEndPoint("secure").ToString(), bound);
         Assert.DoesNotContain(bound, e => e.EndsWith($":{server.HttpAddress.Port}", StringComparison.Ordinal));
 
+        // On Linux the inline listener is served by the event loops (one per core).
+        Assert.Equal(Math.Clamp(Environment.ProcessorCount, 1, 16), factory.EventLoops);
+
         // Both scheduling choices serve sessions end to end, and the HTTP API answers.
         foreach (var name in new[] { "inline", "pooled" })
         {

@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using static KestrelTcp.Server.Hosting.EventLoop.LinuxSockets;
+
+namespace KestrelTcp.Server.Hosting.EventLoop;
+
+/// <summary>
+/// One thread waiting on one epoll set. When a connection's socket has data, the thread reads it into
+/// the connection's input pipe and the session's read loop runs right there, inline; its echo is sent
+/// on the same pass. Level-triggered, with the event loop's usual rules: a read that comes back short
+/// means the socket is drained (no second read to be told so), and a connection gets a bounded number
+/// of reads per wake-up so one busy client cannot keep the thread from the others.
+/// </summary>
+internal sealed unsafe class EventLoop : IDisposable
+{
+    private const int MaxEvents = 256;
+
+    // The eventfd that wakes the loop is registered with this tag; connections use GCHandle values.
+    private const ulong WakeTag = 0;
+
+    private readonly int _epoll;
+    private readonly int _wake;
+    private readonly Thread _thread;
+    private readonly ILogger _logger;
+    private readonly ConcurrentQueue<EventLoopConnection> _closing = new();
+    private volatile bool _stopping;
+
+    public EventLoop(int index, ILogger logger)
+    {
+        _logger = logger;
+        _epoll = EpollCreate(EPOLL_CLOEXEC);
+        if (_epoll < 0)
+        {
+            throw new IOException($"epoll_create1 failed (errno {Errno}).");
+        }
+
+        _wake = EventFd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (_wake < 0 || LinuxSockets.Control(_epoll, EPOLL_CTL_ADD, _wake, EPOLLIN, WakeTag) < 0)
+        {
+            var errno = Errno;
+            LinuxSockets.Close(_epoll);
+            throw new IOException($"The event loop's eventfd could not be set up (errno {errno}).");
+        }
+
+        _thread = new Thread(Run) { IsBackground = true, Name = $"KestrelTcp loop {index}" };
+        _thread.UnsafeStart();
+    }
+
+    public bool IsLoopThread => Thread.CurrentThread == _thread;
+
+    /// <summary>Sets what the loop waits for on a connection's socket: an add, a change or a removal.</summary>
+    public int Control(int op, int fd, int interest, ulong tag) => LinuxSockets.Control(_epoll, op, fd, interest, tag);
+
+    /// <summary>Closes a connection's socket on the loop thread, after the events already taken for it.</summary>
+    public void CloseOnLoop(EventLoopConnection connection)
+    {
+        if (_stopping)
+        {
+            // The loop is gone (the host is shutting down): nothing else touches the socket now.
+            connection.CloseOnLoopThread();
+            return;
+        }
+
+        _closing.Enqueue(connection);
+        Wake();
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        Wake();
+        if (!IsLoopThread)
+        {
+            _thread.Join(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private void Wake()
+    {
+        ulong one = 1;
+        LinuxSockets.Write(_wake, (byte*)&one, sizeof(ulong));
+    }
+
+    private void Run()
+    {
+        var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * EventSize));
+        try
+        {
+            while (!_stopping)
+            {
+                var count = EpollWait(_epoll, events, MaxEvents, -1);
+                if (count < 0)
+                {
+                    if (Errno == EINTR)
+                    {
+                        continue;
+                    }
+
+                    _logger.LogCritical("epoll_wait failed (errno {Errno}); the event loop stops.", Errno);
+                    break;
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    var tag = EventData(events, i);
+                    if (tag == WakeTag)
+                    {
+                        ulong drained;
+                        LinuxSockets.Read(_wake, (byte*)&drained, sizeof(ulong));
+                        continue;
+                    }
+
+                    if (GCHandle.FromIntPtr((nint)tag).Target is EventLoopConnection connection)
+                    {
+                        connection.OnEvents(EventFlags(events, i));
+                    }
+                }
+
+                // Closed only here, between batches: an event already taken for a socket is handled
+                // before its descriptor (and the handle in the event's tag) goes away.
+                while (_closing.TryDequeue(out var closing))
+                {
+                    closing.CloseOnLoopThread();
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(events);
+            while (_closing.TryDequeue(out var closing))
+            {
+                closing.CloseOnLoopThread();
+            }
+
+            LinuxSockets.Close(_wake);
+            LinuxSockets.Close(_epoll);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+
+namespace KestrelTcp.Server.Hosting.EventLoop;
+
+/// <summary>
+/// The event loops of the plain TCP listeners (Linux): one thread per core, up to 16, started on the
+/// first bind. Listening sockets accept through .NET's sockets; each accepted socket is handed to a
+/// loop in turn and never touches .NET's socket engine again.
+/// </summary>
+internal sealed class EventLoopTransport : IDisposable
+{
+    private readonly SocketTransportOptions _options;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private EventLoop[]? _loops;
+    private int _next;
+
+    public EventLoopTransport(SocketTransportOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        var maxRead = options.MaxReadBufferSize ?? 0;
+        var maxWrite = options.MaxWriteBufferSize ?? 0;
+        InputOptions = new PipeOptions(
+            pauseWriterThreshold: maxRead,
+            resumeWriterThreshold: maxRead / 2,
+            readerScheduler: PipeScheduler.Inline,
+            writerScheduler: PipeScheduler.Inline,
+            useSynchronizationContext: false);
+        OutputOptions = new PipeOptions(
+            pauseWriterThreshold: maxWrite,
+            resumeWriterThreshold: maxWrite / 2,
+            readerScheduler: PipeScheduler.Inline,
+            writerScheduler: PipeScheduler.Inline,
+            useSynchronizationContext: false);
+    }
+
+    public PipeOptions InputOptions { get; }
+
+    public PipeOptions OutputOptions { get; }
+
+    /// <summary>How many loop threads run (0 until the first listener binds).</summary>
+    public int LoopCount => Volatile.Read(ref _loops)?.Length ?? 0;
+
+    public IConnectionListener Bind(IPEndPoint endpoint)
+    {
+        // The loops start with the first listener, so a server without plain listeners runs none.
+        _ = Loops;
+        var socket = _options.CreateBoundListenSocket(endpoint);
+        try
+        {
+            socket.Listen(_options.Backlog);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        return new EventLoopListener(this, socket);
+    }
+
+    /// <summary>Takes over an accepted socket: non-blocking, registered with the next loop.</summary>
+    public EventLoopConnection Adopt(Socket socket)
+    {
+        try
+        {
+            socket.NoDelay = _options.NoDelay;
+            socket.Blocking = false;
+            var loops = Loops;
+            var loop = loops[(int)((uint)Interlocked.Increment(ref _next) % (uint)loops.Length)];
+            var connection = new EventLoopConnection(socket, loop, InputOptions, OutputOptions, _logger);
+            connection.Start();
+            return connection;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        EventLoop[]? loops;
+        lock (_gate)
+        {
+            loops = _loops;
+            _loops = [];
+        }
+
+        foreach (var loop in loops ?? [])
+        {
+            loop.Dispose();
+        }
+    }
+
+    private EventLoop[] Loops
+    {
+        get
+        {
+            if (Volatile.Read(ref _loops) is { Length: > 0 } loops)
+            {
+                return loops;
+            }
+
+            lock (_gate)
+            {
+                if (_loops is null)
+                {
+                    var count = Math.Clamp(Environment.ProcessorCount, 1, 16);
+                    var created = new EventLoop[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        created[i] = new EventLoop(i, _logger);
+                    }
+
+                    Volatile.Write(ref _loops, created);
+                }
+
+                return _loops.Length > 0 ? _loops : throw new ObjectDisposedException(nameof(EventLoopTransport));
+            }
+        }
+    }
+
+    /// <summary>A listening socket whose accepted connections go to the loops.</summary>
+    private sealed class EventLoopListener(EventLoopTransport transport, Socket socket) : IConnectionListener
+    {
+        public EndPoint EndPoint { get; } = socket.LocalEndPoint!;
+
+        public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+        {
+            while (true)
+            {
+                Socket accepted;
+                try
+                {
+                    accepted = await socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return null;
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode == SocketError.OperationAborted)
+                {
+                    return null;
+                }
+                catch (SocketException)
+                {
+                    // A connection reset before it was accepted: take the next one.
+                    continue;
+                }
+
+                try
+                {
+                    return transport.Adopt(accepted);
+                }
+                catch (Exception ex) when (ex is SocketException or IOException)
+                {
+                    // The client went away between accept and registration.
+                    continue;
+                }
+            }
+        }
+
+        public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+        {
+            socket.Dispose();
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            socket.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
+/// <summary>
+/// Connection ids in Kestrel's style: 13 characters of base-32, unique for the process's life. Kestrel
+/// counts its own ids up from the clock's ticks too, so ours start with bit 62 set: a range Kestrel's
+/// ids (HTTP and TLS connections) never reach, which keeps every session id distinct.
+/// </summary>
+internal static class ConnectionIds
+{
+    private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
+    private static long s_last = DateTime.UtcNow.Ticks | (1L << 62);
+
+    public static string Next() => string.Create(13, Interlocked.Increment(ref s_last), static (span, id) =>
+    {
+        for (var i = 12; i >= 0; i--)
+        {
+            span[i] = Alphabet[(int)(id & 31)];
+            id >>= 5;
+        }
+    });
+}
