@@ -36,9 +36,36 @@ internal static unsafe partial class LinuxSockets
 
     private static readonly int EventDataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
 
-    /// <summary>The platforms whose <c>epoll_event</c> layout and error numbers this file knows.</summary>
-    public static bool IsSupported =>
-        OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
+    /// <summary>
+    /// True on the platforms whose <c>epoll_event</c> layout and error numbers this file knows, once an
+    /// epoll set has been created and closed through these imports (a C library that cannot be loaded
+    /// this way leaves the listeners on Kestrel's socket transport instead of failing them).
+    /// </summary>
+    public static bool IsSupported { get; } = Probe();
+
+    private static bool Probe()
+    {
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64))
+        {
+            return false;
+        }
+
+        try
+        {
+            var epoll = EpollCreate(EPOLL_CLOEXEC);
+            if (epoll < 0)
+            {
+                return false;
+            }
+
+            Close(epoll);
+            return true;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
 
     public static int Errno => Marshal.GetLastPInvokeError();
 
