@@ -99,6 +99,9 @@ internal sealed partial class Session
 
     public SessionHistory History => _history;
 
+    /// <summary>The connection's socket, for socket options; null on a transport without one.</summary>
+    public System.Net.Sockets.Socket? Socket => _connection.Features.Get<IConnectionSocketFeature>()?.Socket;
+
     /// <summary>The last time a byte went either way, in UTC ticks; for the idle sweep.</summary>
     public long LastActivityTicks => Math.Max(
         Math.Max(Volatile.Read(ref _lastReceivedTicks), Volatile.Read(ref _lastSentTicks)),
@@ -249,7 +252,7 @@ internal sealed partial class Session
     private void ConfigureKeepAlive()
     {
         var options = Listener.Options;
-        if (!options.KeepAlive || _connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
+        if (!options.KeepAlive || Socket is not { } socket)
         {
             return;
         }

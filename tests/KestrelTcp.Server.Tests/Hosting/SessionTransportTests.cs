@@ -46,6 +46,18 @@ public sealed class SessionTransportTests : IDisposable
             Assert.Equal($"hello {name}", Encoding.UTF8.GetString(await client.ReceiveFrameAsync(codec)));
         }
 
+        // Both transports hand the session its socket, so TCP keepalive is set on either kind.
+        foreach (var name in new[] { "inline", "pooled" })
+        {
+            await using var client = await server.ConnectAsync(name);
+            var id = await server.SessionIdOfAsync(client);
+            Assert.True(server.GetRequiredService<SessionRegistry>().TryGet(id, out var session));
+            var socket = session.Socket;
+            Assert.NotNull(socket);
+            Assert.Equal(1, (int)socket.GetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.KeepAlive)!);
+            Assert.Equal(60, (int)socket.GetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.TcpKeepAliveTime)!);
+        }
+
         using var http = server.CreateHttpClient();
         Assert.True((await http.GetAsync("/api/listeners").Within()).IsSuccessStatusCode);
     }

@@ -19,7 +19,7 @@ namespace KestrelTcp.Server.Hosting.EventLoop;
 /// </summary>
 internal sealed class EventLoopConnection : ConnectionContext,
     IConnectionIdFeature, IConnectionTransportFeature, IConnectionItemsFeature, IConnectionLifetimeFeature,
-    IConnectionEndPointFeature, IValueTaskSource<bool>
+    IConnectionEndPointFeature, IConnectionSocketFeature, IValueTaskSource<bool>
 {
     /// <summary>The first read of a wake-up asks for this much; reads that fill their buffer double it.</summary>
     private const int MinReadBytes = 4096;
@@ -84,6 +84,9 @@ internal sealed class EventLoopConnection : ConnectionContext,
     }
 
     public override EndPoint? LocalEndPoint { get; set; }
+
+    /// <summary>The accepted socket, for socket options (keepalive); reading and writing go through the loop.</summary>
+    public Socket Socket => _socket;
 
     public override EndPoint? RemoteEndPoint { get; set; }
 
@@ -525,12 +528,13 @@ internal sealed class EventLoopConnection : ConnectionContext,
 
     private FeatureCollection CreateFeatures()
     {
-        var features = new FeatureCollection(6);
+        var features = new FeatureCollection(7);
         features.Set<IConnectionIdFeature>(this);
         features.Set<IConnectionTransportFeature>(this);
         features.Set<IConnectionItemsFeature>(this);
         features.Set<IConnectionLifetimeFeature>(this);
         features.Set<IConnectionEndPointFeature>(this);
+        features.Set<IConnectionSocketFeature>(this);
         return features;
     }
 
