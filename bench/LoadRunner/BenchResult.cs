@@ -20,3 +20,13 @@ internal sealed record BenchResult(double FramesPerSecond, double MegabytesPerSe
             root.GetProperty("disconnects").GetInt64());
     }
 }
+
+/// <summary>Every round of one server in one scenario; the table shows the median round (by frames/s).</summary>
+internal sealed record ServerResult(Scenario Scenario, ServerSpec Server, IReadOnlyList<BenchResult> Rounds)
+{
+    public BenchResult Median => Rounds.OrderBy(r => r.FramesPerSecond).ElementAt(Rounds.Count / 2);
+
+    public double Slowest => Rounds.Min(r => r.FramesPerSecond);
+
+    public double Fastest => Rounds.Max(r => r.FramesPerSecond);
+}

@@ -3,13 +3,15 @@ using System.Globalization;
 namespace LoadRunner;
 
 /// <summary>Command-line options of the runner.</summary>
-internal sealed record RunOptions(int Duration, int Warmup, HashSet<string>? Servers, HashSet<string>? Scenarios, bool Scale, bool Write, int ScaleSessions)
+internal sealed record RunOptions(int Duration, int Warmup, int Rounds, HashSet<string>? Servers, HashSet<string>? Scenarios, bool Scale, bool Write, int ScaleSessions)
 {
     public static RunOptions Parse(string[] args)
     {
-        var duration = 10;
+        var duration = 8;
         // Long enough for tiered compilation to settle in every .NET server (it takes several seconds on one core).
         var warmup = 10;
+        // Each scenario runs this many times per server, interleaved; the table shows the median round.
+        var rounds = 3;
         HashSet<string>? servers = null;
         HashSet<string>? scenarios = null;
         var scale = false;
@@ -22,6 +24,15 @@ internal sealed record RunOptions(int Duration, int Warmup, HashSet<string>? Ser
                 case "--quick":
                     duration = 3;
                     warmup = 1;
+                    rounds = 1;
+                    break;
+                case "--rounds":
+                    rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    if (rounds < 1)
+                    {
+                        throw new ArgumentException("--rounds must be at least 1.");
+                    }
+
                     break;
                 case "--duration":
                     duration = int.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -49,6 +60,6 @@ internal sealed record RunOptions(int Duration, int Warmup, HashSet<string>? Ser
             }
         }
 
-        return new RunOptions(duration, warmup, servers, scenarios, scale, write, scaleSessions);
+        return new RunOptions(duration, warmup, rounds, servers, scenarios, scale, write, scaleSessions);
     }
 }
