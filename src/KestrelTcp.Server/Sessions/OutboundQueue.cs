@@ -12,21 +12,25 @@ namespace KestrelTcp.Server.Sessions;
 /// </summary>
 internal sealed class OutboundQueue : IValueTaskSource<bool>
 {
+    // The writer's state: busy, or parked waiting for a frame.
+    private const int Busy = 0;
+    private const int Waiting = 1;
+
     // Created on first use: an idle session never sends, and an empty ConcurrentQueue already holds a
     // 32-slot segment (most of a kilobyte), which at 19,000 idle sessions is memory for nothing.
     private ConcurrentQueue<OutboundFrame>? _items;
     private ManualResetValueTaskSourceCore<bool> _signal;
     private int _waiting;
-    private volatile bool _completed;
+    private int _completed;
 
     public OutboundQueue() => _signal.RunContinuationsAsynchronously = false;
 
-    public bool IsCompleted => _completed;
+    public bool IsCompleted => Volatile.Read(ref _completed) != 0;
 
     /// <summary>Adds a frame; false when the queue is completed (the caller still owns the frame).</summary>
     public bool TryWrite(OutboundFrame frame, bool wake = true)
     {
-        if (_completed)
+        if (IsCompleted)
         {
             return false;
         }
@@ -55,7 +59,7 @@ internal sealed class OutboundQueue : IValueTaskSource<bool>
     /// <summary>Resumes the writer if it is waiting for frames.</summary>
     public void Wake()
     {
-        if (Volatile.Read(ref _waiting) == 1 && Interlocked.Exchange(ref _waiting, 0) == 1)
+        if (Volatile.Read(ref _waiting) == Waiting && Interlocked.CompareExchange(ref _waiting, Busy, Waiting) == Waiting)
         {
             _signal.SetResult(true);
         }
@@ -64,7 +68,7 @@ internal sealed class OutboundQueue : IValueTaskSource<bool>
     /// <summary>No more frames will be accepted; the writer drains what is queued and stops.</summary>
     public void Complete()
     {
-        _completed = true;
+        Interlocked.Exchange(ref _completed, 1);
         Wake();
     }
 
@@ -77,19 +81,22 @@ internal sealed class OutboundQueue : IValueTaskSource<bool>
             return new ValueTask<bool>(true);
         }
 
-        if (_completed)
+        if (IsCompleted)
         {
             return new ValueTask<bool>(!IsEmpty);
         }
 
         _signal.Reset();
-        Volatile.Write(ref _waiting, 1);
+        Interlocked.Exchange(ref _waiting, Waiting);
 
         // A producer may have added a frame (or completed) between the checks above and raising the
-        // flag; if we can take the flag back, nobody will signal, so answer now.
-        if ((!IsEmpty || _completed) && Interlocked.Exchange(ref _waiting, 0) == 1)
+        // flag; if we can take the flag back, nobody will signal, so answer now. Raising the flag is a
+        // full fence: a producer adds its frame and then looks at the flag, the writer raises the flag
+        // and then looks at the queue, so one of them always sees the other (a plain volatile write
+        // could be reordered after the look at the queue, and the wake-up lost).
+        if ((!IsEmpty || IsCompleted) && Interlocked.CompareExchange(ref _waiting, Busy, Waiting) == Waiting)
         {
-            return new ValueTask<bool>(!IsEmpty || !_completed);
+            return new ValueTask<bool>(!IsEmpty || !IsCompleted);
         }
 
         return new ValueTask<bool>(this, _signal.Version);
@@ -112,7 +119,7 @@ internal sealed class OutboundQueue : IValueTaskSource<bool>
         }
     }
 
-    bool IValueTaskSource<bool>.GetResult(short token) => _signal.GetResult(token) && (!IsEmpty || !_completed);
+    bool IValueTaskSource<bool>.GetResult(short token) => _signal.GetResult(token) && (!IsEmpty || !IsCompleted);
 
     ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _signal.GetStatus(token);
 
