@@ -442,21 +442,20 @@ internal sealed class EventLoopConnection : ConnectionContext,
         }
     }
 
-    /// <summary>One <c>sendmsg</c> of as much of <paramref name="buffer"/> as fits; bytes sent, or minus errno.</summary>
+    /// <summary>One <c>send</c> (one segment) or <c>sendmsg</c> (several) of as much of
+    /// <paramref name="buffer"/> as fits; bytes sent, or minus errno.</summary>
     private unsafe nint Send(in ReadOnlySequence<byte> buffer)
     {
-        var vectors = stackalloc IoVector[MaxSendVectors];
-        var message = new MessageHeader { Vectors = vectors };
         if (buffer.IsSingleSegment)
         {
             fixed (byte* data = buffer.FirstSpan)
             {
-                vectors[0] = new IoVector { Base = data, Length = (nuint)buffer.FirstSpan.Length };
-                message.VectorCount = 1;
-                return Sent(LinuxSockets.SendMessage(_fd, &message, MSG_NOSIGNAL));
+                return Sent(LinuxSockets.Send(_fd, data, buffer.FirstSpan.Length, MSG_NOSIGNAL));
             }
         }
 
+        var vectors = stackalloc IoVector[MaxSendVectors];
+        var message = new MessageHeader { Vectors = vectors };
         var handles = ArrayPool<MemoryHandle>.Shared.Rent(MaxSendVectors);
         var count = 0;
         try

@@ -70,7 +70,14 @@ internal sealed class EventLoopTransport : IDisposable
         try
         {
             socket.NoDelay = _options.NoDelay;
-            socket.Blocking = false;
+
+            // O_NONBLOCK set directly: Socket.Blocking would also build .NET's per-socket async state,
+            // which this connection never uses.
+            if (!LinuxSockets.SetNonBlocking((int)socket.SafeHandle.DangerousGetHandle()))
+            {
+                throw new IOException($"The accepted socket could not be made non-blocking (errno {LinuxSockets.Errno}).");
+            }
+
             var loops = Loops;
             var loop = loops[(int)((uint)Interlocked.Increment(ref _next) % (uint)loops.Length)];
             var connection = new EventLoopConnection(socket, loop, InputOptions, OutputOptions, _logger);

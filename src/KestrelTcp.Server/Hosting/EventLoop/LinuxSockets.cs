@@ -20,6 +20,9 @@ internal static unsafe partial class LinuxSockets
     public const int EFD_CLOEXEC = 0x80000;
     public const int EFD_NONBLOCK = 0x800;
     public const int MSG_NOSIGNAL = 0x4000;
+    public const int F_GETFL = 3;
+    public const int F_SETFL = 4;
+    public const int O_NONBLOCK = 0x800;
     public const int SHUT_WR = 1;
     public const int SHUT_RDWR = 2;
 
@@ -105,6 +108,19 @@ internal static unsafe partial class LinuxSockets
 
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     public static partial nint Receive(int fd, byte* buffer, nint count, int flags);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    public static partial nint Send(int fd, byte* buffer, nint count, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(int fd, int command, int argument);
+
+    /// <summary>Puts <paramref name="fd"/> in non-blocking mode (<c>O_NONBLOCK</c>); false with errno set on failure.</summary>
+    public static bool SetNonBlocking(int fd)
+    {
+        var flags = Fcntl(fd, F_GETFL, 0);
+        return flags >= 0 && ((flags & O_NONBLOCK) != 0 || Fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0);
+    }
 
     [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
     public static partial nint SendMessage(int fd, MessageHeader* message, int flags);
