@@ -147,9 +147,16 @@ internal sealed class EventLoopConnection : ConnectionContext,
     {
         await _input.Reader.CompleteAsync().ConfigureAwait(false);
         await _output.Writer.CompleteAsync().ConfigureAwait(false);
-        await _sending.ConfigureAwait(false);
-        _loop.CloseOnLoop(this);
-        await _closedOnLoop.Task.ConfigureAwait(false);
+        try
+        {
+            await _sending.ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever became of the sender, the socket is closed (on its loop, between batches).
+            _loop.CloseOnLoop(this);
+            await _closedOnLoop.Task.ConfigureAwait(false);
+        }
 
         // The closed token's source is left to the GC, not disposed: it has no timer, and its Cancel may
         // still be queued on the thread pool.
