@@ -38,6 +38,8 @@ var results = rounds
 ScaleReport? scale = null;
 if (options.Scale)
 {
+    // The load tables first, so a failure in the scale run does not lose them.
+    Console.WriteLine(ResultsWriter.Render(results, null, options, args));
     scale = await ScaleRun.RunAsync(options);
 }
 

@@ -35,6 +35,9 @@ internal static class ScaleRun
         try
         {
             await server.WaitForPortAsync(tcpPort, TimeSpan.FromSeconds(30));
+
+            // Kestrel binds the TCP listener before the HTTP endpoint.
+            await server.WaitForPortAsync(httpPort, TimeSpan.FromSeconds(30));
             await Eventually(async () => (await http.GetAsync("readyz")).IsSuccessStatusCode);
             var (heapBefore, rssBefore) = await MemoryAsync(http, server);
 
@@ -74,6 +77,7 @@ internal static class ScaleRun
 
             sockets.RemoveRange(Math.Min(StalenessSessions, sockets.Count), Math.Max(0, sockets.Count - StalenessSessions));
             await Eventually(async () => await SessionCountAsync(http) <= sockets.Count);
+            var stalenessSessions = sockets.Count;
             var staleness = await MeasureStalenessAsync(httpPort, credentials.Key, sockets);
 
             foreach (var socket in sockets)
@@ -84,7 +88,7 @@ internal static class ScaleRun
             sockets.Clear();
             await Eventually(async () => await SessionCountAsync(http) == 0);
             var (churn, seconds) = await ChurnAsync(tcpPort);
-            return new ScaleReport(target, rssBefore, rssAfter, heapBefore, heapAfter, list, listeners, snapshot, StalenessSessions, staleness, churn, seconds,
+            return new ScaleReport(target, rssBefore, rssAfter, heapBefore, heapAfter, list, listeners, snapshot, stalenessSessions, staleness, churn, seconds,
                 server.HasExited ? "The server exited during the run:\n" + server.Output : string.Empty);
         }
         finally
@@ -170,10 +174,23 @@ internal static class ScaleRun
         return samples.Order().ElementAt(samples.Count / 2);
     }
 
+    /// <summary>The condition, with a refused or failed HTTP call counting as "not yet".</summary>
+    private static async Task<bool> Holds(Func<Task<bool>> condition)
+    {
+        try
+        {
+            return await condition();
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
     private static async Task Eventually(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (!await condition())
+        while (!await Holds(condition))
         {
             if (DateTime.UtcNow > deadline)
             {
