@@ -61,4 +61,21 @@ public sealed class SessionTransportTests : IDisposable
         using var http = server.CreateHttpClient();
         Assert.True((await http.GetAsync("/api/listeners").Within()).IsSuccessStatusCode);
     }
+
+    [Theory]
+    [InlineData("true")]
+    [InlineData("false")]
+    public async Task AListenerWhosePortIsTakenStopsTheServerNamingTheAddress(string inline)
+    {
+        using var taken = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        taken.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        taken.Listen();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndPoint!).Port;
+        var settings = Settings.Listener("busy", "Echo", extra: ("InlineScheduling", inline)).With("KestrelTcp:Listeners:busy:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        // Both transports fail the same way: Kestrel's "address already in use" with the address.
+        var error = await Assert.ThrowsAsync<IOException>(() => TestServer.StartAsync(settings, includeDefaultListener: false)).Within();
+        Assert.Contains($"127.0.0.1:{port}", error.Message);
+        Assert.Contains("address already in use", error.Message);
+    }
 }

@@ -50,7 +50,17 @@ internal sealed class EventLoopTransport : IDisposable
     {
         // The loops start with the first listener, so a server without plain listeners runs none.
         _ = Loops;
-        var socket = _options.CreateBoundListenSocket(endpoint);
+        Socket socket;
+        try
+        {
+            socket = _options.CreateBoundListenSocket(endpoint);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            // As Kestrel's socket transport does, so Kestrel reports "address already in use" with the address.
+            throw new AddressInUseException(ex.Message, ex);
+        }
+
         try
         {
             socket.Listen(_options.Backlog);
