@@ -16,6 +16,8 @@ internal sealed class EventLoopTransport : IDisposable
     private readonly SocketTransportOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
+    private readonly PipeOptions _inputOptions;
+    private readonly PipeOptions _outputOptions;
     private EventLoop[]? _loops;
     private int _next;
 
@@ -25,23 +27,19 @@ internal sealed class EventLoopTransport : IDisposable
         _logger = logger;
         var maxRead = options.MaxReadBufferSize ?? 0;
         var maxWrite = options.MaxWriteBufferSize ?? 0;
-        InputOptions = new PipeOptions(
+        _inputOptions = new PipeOptions(
             pauseWriterThreshold: maxRead,
             resumeWriterThreshold: maxRead / 2,
             readerScheduler: PipeScheduler.Inline,
             writerScheduler: PipeScheduler.Inline,
             useSynchronizationContext: false);
-        OutputOptions = new PipeOptions(
+        _outputOptions = new PipeOptions(
             pauseWriterThreshold: maxWrite,
             resumeWriterThreshold: maxWrite / 2,
             readerScheduler: PipeScheduler.Inline,
             writerScheduler: PipeScheduler.Inline,
             useSynchronizationContext: false);
     }
-
-    public PipeOptions InputOptions { get; }
-
-    public PipeOptions OutputOptions { get; }
 
     /// <summary>How many loop threads run (0 until the first listener binds).</summary>
     public int LoopCount => Volatile.Read(ref _loops)?.Length ?? 0;
@@ -90,7 +88,7 @@ internal sealed class EventLoopTransport : IDisposable
 
             var loops = Loops;
             var loop = loops[(int)((uint)Interlocked.Increment(ref _next) % (uint)loops.Length)];
-            var connection = new EventLoopConnection(socket, loop, InputOptions, OutputOptions, _logger);
+            var connection = new EventLoopConnection(socket, loop, _inputOptions, _outputOptions, _logger);
             connection.Start();
             return connection;
         }

@@ -23,13 +23,10 @@ internal static unsafe partial class LinuxSockets
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
     public const int O_NONBLOCK = 0x800;
-    public const int SHUT_WR = 1;
     public const int SHUT_RDWR = 2;
 
     public const int EINTR = 4;
     public const int EAGAIN = 11;
-    public const int EPIPE = 32;
-    public const int ECONNRESET = 104;
 
     /// <summary>
     /// <c>struct epoll_event</c> is packed on x86-64 (12 bytes, data at offset 4) and naturally aligned on
