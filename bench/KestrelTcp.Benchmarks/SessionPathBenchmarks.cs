@@ -13,7 +13,9 @@ namespace KestrelTcp.Benchmarks;
 /// The per-frame session path without sockets: a real <see cref="Session"/> in Echo mode over
 /// in-memory pipes. Each operation is one 64-byte length-prefixed frame decoded, recorded in the
 /// history (in and out), queued, re-encoded and flushed — everything the server does per frame except
-/// the kernel. Frames are written in batches of 32, like the pipelined load scenario.
+/// the kernel. Frames are written in batches of 32, like the pipelined load scenario. With
+/// <see cref="Recording.Watched"/> a dashboard viewer also watches the session (the load benchmark's
+/// setup), so every frame is recorded in the watch ring too.
 /// </summary>
 [MemoryDiagnoser]
 public class SessionPathBenchmarks
@@ -26,8 +28,21 @@ public class SessionPathBenchmarks
     private byte[] _batch = null!;
     private long _expected;
 
-    [Params(true, false)]
-    public bool History { get; set; }
+    /// <summary>What the session records of each frame.</summary>
+    public enum Recording
+    {
+        /// <summary>History off, nobody watching.</summary>
+        None,
+
+        /// <summary>The default 200-frame history.</summary>
+        History,
+
+        /// <summary>The history, and a dashboard viewer watching (the default 500-frame watch ring).</summary>
+        Watched,
+    }
+
+    [Params(Recording.None, Recording.History, Recording.Watched)]
+    public Recording Records { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -45,8 +60,14 @@ public class SessionPathBenchmarks
             KeepAlive = false,
         };
         var listener = new Listener("bench", options);
-        var history = new HistoryOptions { Frames = History ? 200 : 0 };
+        var history = new HistoryOptions { Frames = Records == Recording.None ? 0 : 200 };
         var session = new Session(connection, listener, history, new SessionEvents(), NullLogger.Instance);
+        if (Records == Recording.Watched)
+        {
+            var dashboard = new KestrelTcp.Server.Dashboard.DashboardOptions();
+            session.AddWatcher(dashboard.TrafficBufferFrames, dashboard.TrafficPreviewBytes);
+        }
+
         _running = session.RunAsync();
 
         var codec = listener.Codec;

@@ -1,6 +1,7 @@
 using KestrelTcp.Dashboard.Tests.Helpers;
 using KestrelTcp.Server.Dashboard;
 using KestrelTcp.Server.Dashboard.Contracts;
+using KestrelTcp.Server.Sessions;
 using KestrelTcp.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,6 +71,129 @@ public sealed class DashboardPublisherTests
         viewer.RequestSnapshot();
 
         await browser.WaitUntilAsync(m => m.OfType<DashboardSnapshot>().Count() == 2, "a second snapshot");
+    }
+
+    [Fact]
+    public async Task SendsTheNewestWatchedFramesAndCountsTheOnesItCouldNotHold()
+    {
+        var hub = new RecordingHubContext();
+        await using var server = await TestServer.StartAsync(
+            new Dictionary<string, string?> { ["KestrelTcp:Dashboard:TrafficBufferFrames"] = "3" },
+            builder => builder.Services.AddSingleton<IHubContext<DashboardHub, IDashboardClient>>(hub));
+        await using var client = await server.ConnectAsync();
+        await server.WaitForSessionCountAsync(1);
+        var id = server.SessionIds()[0];
+        var viewers = server.GetRequiredService<DashboardViewers>();
+        viewers.Connect("browser");
+        Assert.True(viewers.Watch("browser", id).Ok);
+        var group = hub.For(DashboardGroups.Session(id));
+
+        // The first batch is held in flight, so the next frames wait in the session's ring of three.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        group.Hold(release.Task);
+        await client.SendLineAsync("first");
+        await group.WaitUntilAsync(m => m.Count == 1, "the first batch");
+        await client.SendAsync("a\nb\nc\nd\ne\n");
+        await WaitForFramesInAsync(server, id, 6);
+        await Task.Delay(600);
+        Assert.Single(group.Messages);
+
+        release.SetResult();
+        await group.WaitUntilAsync(m => m.Count == 2, "the batch after the held one");
+        var batches = group.Messages.Cast<TrafficBatch>().ToList();
+        Assert.Equal(["first"], batches[0].Frames.Select(f => f.Text));
+        Assert.Equal(0, batches[0].Dropped);
+        Assert.Equal(["c", "d", "e"], batches[1].Frames.Select(f => f.Text));
+        Assert.Equal(2, batches[1].Dropped);
+        Assert.All(batches, b => Assert.Equal(id, b.SessionId));
+
+        // Nothing new, nothing sent; the next frame comes alone, with nothing dropped.
+        await Task.Delay(600);
+        Assert.Equal(2, group.Messages.Count);
+        await client.SendLineAsync("f");
+        await group.WaitUntilAsync(m => m.Count == 3, "the next batch");
+        var last = Assert.IsType<TrafficBatch>(group.Messages[2]);
+        Assert.Equal(["f"], last.Frames.Select(f => f.Text));
+        Assert.Equal(0, last.Dropped);
+    }
+
+    [Fact]
+    public async Task CutsWatchedFramesToTheTrafficPreviewAndSaysSo()
+    {
+        var hub = new RecordingHubContext();
+        await using var server = await TestServer.StartAsync(
+            new Dictionary<string, string?> { ["KestrelTcp:Dashboard:TrafficPreviewBytes"] = "16" },
+            builder => builder.Services.AddSingleton<IHubContext<DashboardHub, IDashboardClient>>(hub));
+        await using var client = await server.ConnectAsync();
+        await server.WaitForSessionCountAsync(1);
+        var id = server.SessionIds()[0];
+        var viewers = server.GetRequiredService<DashboardViewers>();
+        viewers.Connect("browser");
+        Assert.True(viewers.Watch("browser", id).Ok);
+
+        await client.SendLineAsync(new string('x', 10) + new string('y', 90));
+
+        var group = hub.For(DashboardGroups.Session(id));
+        await group.WaitUntilAsync(m => m.Count == 1, "the batch");
+        var frame = Assert.Single(Assert.IsType<TrafficBatch>(group.Messages[0]).Frames);
+        Assert.Equal("xxxxxxxxxxyyyyyy", frame.Text);
+        Assert.Equal(Convert.ToHexString("xxxxxxxxxxyyyyyy"u8), frame.Hex);
+        Assert.True(frame.Truncated);
+        Assert.Equal(100, frame.Length);
+        Assert.Equal(FrameDirection.In, frame.Direction);
+    }
+
+    [Fact]
+    public async Task ASessionRecordsWatchedFramesOnlyWhileSomeoneWatches()
+    {
+        var hub = new RecordingHubContext();
+        await using var server = await TestServer.StartAsync(configure: builder =>
+            builder.Services.AddSingleton<IHubContext<DashboardHub, IDashboardClient>>(hub));
+        await using var client = await server.ConnectAsync();
+        await server.WaitForSessionCountAsync(1);
+        var id = server.SessionIds()[0];
+        Assert.True(server.GetRequiredService<SessionRegistry>().TryGet(id, out var session));
+        var viewers = server.GetRequiredService<DashboardViewers>();
+        viewers.Connect("one");
+        viewers.Connect("two");
+        Assert.Null(session.WatchRing);
+
+        Assert.True(viewers.Watch("one", id).Ok);
+        var ring = Assert.IsType<SessionHistory>(session.WatchRing);
+        Assert.Equal(500, ring.Capacity);
+        Assert.True(viewers.Watch("two", id).Ok);
+        Assert.Same(ring, session.WatchRing);
+        await client.SendLineAsync("seen");
+        await WaitForFramesInAsync(server, id, 1);
+        Assert.Equal(1, ring.Count);
+
+        Assert.True(viewers.Unwatch("one", id));
+        Assert.Same(ring, session.WatchRing);
+        viewers.Disconnect("two");
+        Assert.Null(session.WatchRing);
+        await client.SendLineAsync("unseen");
+        await WaitForFramesInAsync(server, id, 2);
+        Assert.Equal(1, ring.Count);
+
+        // Watching again starts a fresh ring: the publisher sends only what comes after.
+        viewers.Connect("three");
+        Assert.True(viewers.Watch("three", id).Ok);
+        Assert.NotSame(ring, session.WatchRing);
+        await client.SendLineAsync("again");
+        var group = hub.For(DashboardGroups.Session(id));
+        await group.WaitUntilAsync(m => m.OfType<TrafficBatch>().Any(b => b.Frames.Any(f => f.Text == "again")), "the frame after watching again");
+        Assert.DoesNotContain(group.Messages.OfType<TrafficBatch>().SelectMany(b => b.Frames), f => f.Text == "unseen");
+    }
+
+    private static async Task WaitForFramesInAsync(TestServer server, string id, long frames)
+    {
+        var registry = server.GetRequiredService<SessionRegistry>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!(registry.TryGet(id, out var session) && session.FramesIn >= frames))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Session {id} did not receive {frames} frames.");
+            await Task.Delay(10);
+        }
     }
 
     private static HashSet<string> Upserted(IReadOnlyList<object> messages) =>

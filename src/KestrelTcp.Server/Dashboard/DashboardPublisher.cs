@@ -11,7 +11,8 @@ namespace KestrelTcp.Server.Dashboard;
 /// delta (each changed session once, however many frames it moved), samples the totals about once a
 /// second, and pushes to each browser whose previous push has completed; watched traffic goes to the
 /// session's group (<c>DashboardPublisher.Traffic.cs</c>). Nothing here is on a session's read path: sessions
-/// only write to the bounded <see cref="SessionEvents"/> streams, which never block them.
+/// only write to the bounded <see cref="SessionEvents"/> stream, which never blocks them, and record
+/// watched frames into their own watch ring, which this reads at flush time.
 /// </summary>
 internal sealed partial class DashboardPublisher : BackgroundService
 {

@@ -4,7 +4,7 @@ using KestrelTcp.Server.Sessions;
 
 namespace KestrelTcp.Server.Dashboard;
 
-/// <summary>Turns sessions, history frames and traffic events into the hub's records.</summary>
+/// <summary>Turns sessions, and recorded frames into the hub's records.</summary>
 internal static class DashboardRows
 {
     public static SessionRow Row(SessionInfo s) => new(
@@ -36,9 +36,6 @@ internal static class DashboardRows
 
     public static TrafficFrame Frame(FrameRecord frame, int previewBytes) =>
         Frame(frame.Timestamp, frame.Direction, frame.Length, frame.Preview, previewBytes);
-
-    public static TrafficFrame Frame(TrafficEvent traffic, int previewBytes) =>
-        Frame(traffic.Timestamp, traffic.Direction, traffic.Length, traffic.Preview, previewBytes);
 
     public static ListenerSummary Summary(Listener listener) => new(
         listener.Name,

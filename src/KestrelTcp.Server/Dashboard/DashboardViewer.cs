@@ -53,8 +53,9 @@ internal sealed class DashboardViewer
     }
 
     /// <summary>Starts watching; false when the browser already watches <paramref name="limit"/> sessions
-    /// or has disconnected. Watching twice is the same as watching once.</summary>
-    public bool TryWatch(Session session, int limit)
+    /// or has disconnected. Watching twice is the same as watching once. The session keeps the newest
+    /// <paramref name="frames"/> frames (<paramref name="previewBytes"/> of each) for its watchers.</summary>
+    public bool TryWatch(Session session, int limit, int frames, int previewBytes)
     {
         lock (_gate)
         {
@@ -74,7 +75,7 @@ internal sealed class DashboardViewer
             }
 
             _watched.Add(session.Id, session);
-            session.AddWatcher();
+            session.AddWatcher(frames, previewBytes);
             return true;
         }
     }
@@ -90,6 +91,18 @@ internal sealed class DashboardViewer
 
             session.RemoveWatcher();
             return true;
+        }
+    }
+
+    /// <summary>Adds the sessions this browser watches to <paramref name="sessions"/>.</summary>
+    public void CollectWatched(HashSet<Session> sessions)
+    {
+        lock (_gate)
+        {
+            foreach (var session in _watched.Values)
+            {
+                sessions.Add(session);
+            }
         }
     }
 

@@ -108,7 +108,6 @@ internal sealed class TotalsSampler
             sum.BytesOutPerSecond,
             _registry.OpenedTotal,
             _events.DroppedEvents,
-            _events.DroppedTraffic,
             listeners);
         _history.Enqueue(sample);
         while (_history.Count > _historyCapacity)

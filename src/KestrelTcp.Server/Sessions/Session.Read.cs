@@ -156,10 +156,7 @@ internal sealed partial class Session
     {
         _framesIn++;
         history.Record(FrameDirection.In, frame, now);
-        if (Volatile.Read(ref _watchers) > 0)
-        {
-            PublishTraffic(FrameDirection.In, frame, now);
-        }
+        Volatile.Read(ref _watchRing)?.Record(FrameDirection.In, frame, now);
 
         switch (Listener.Mode)
         {
@@ -200,10 +197,7 @@ internal sealed partial class Session
 
         _framesIn++;
         history.Record(FrameDirection.In, frame, now);
-        if (Volatile.Read(ref _watchers) > 0)
-        {
-            PublishTraffic(FrameDirection.In, frame, now);
-        }
+        Volatile.Read(ref _watchRing)?.Record(FrameDirection.In, frame, now);
 
         switch (Listener.Mode)
         {
@@ -259,17 +253,5 @@ internal sealed partial class Session
         _echoLength = 0;
         _echoFrames = 0;
         Enqueue(encoded, wake: false);
-    }
-
-    private void PublishTraffic(FrameDirection direction, ReadOnlySpan<byte> frame, long ticks)
-    {
-        var preview = frame[..Math.Min(frame.Length, _previewBytes)].ToArray();
-        _events.Publish(new TrafficEvent(Id, direction, new DateTimeOffset(ticks, TimeSpan.Zero), frame.Length, preview));
-    }
-
-    private void PublishTraffic(FrameDirection direction, in ReadOnlySequence<byte> frame, long ticks)
-    {
-        var preview = frame.Length <= _previewBytes ? frame.ToArray() : frame.Slice(0, _previewBytes).ToArray();
-        _events.Publish(new TrafficEvent(Id, direction, new DateTimeOffset(ticks, TimeSpan.Zero), (int)frame.Length, preview));
     }
 }

@@ -44,10 +44,7 @@ internal sealed partial class Session
                                 _framesOut++;
                                 _bytesOut += codec.GetEncodedLength(frame.Length);
                                 history.Record(FrameDirection.Out, frame.Span, now);
-                                if (Volatile.Read(ref _watchers) > 0)
-                                {
-                                    PublishTraffic(FrameDirection.Out, frame.Sequence, now);
-                                }
+                                Volatile.Read(ref _watchRing)?.Record(FrameDirection.Out, frame.Span, now);
                             }
 
                             wrote = true;
@@ -97,16 +94,17 @@ internal sealed partial class Session
         }
     }
 
-    /// <summary>Counts a sent block of already-framed frames and records each one in the history (and as
-    /// traffic when watched). The frames are found again with the codec, which reads back what it wrote.</summary>
+    /// <summary>Counts a sent block of already-framed frames and records each one in the history (and in the
+    /// watch ring when someone watches). The frames are found again with the codec, which reads back what it wrote.</summary>
     private void RecordSentBlock(in OutboundFrame block, long now, scoped in SessionHistory.Batch history)
     {
         _framesOut += block.EncodedFrames;
-        if (_history.Capacity == 0 && Volatile.Read(ref _watchers) == 0)
+        if (_history.Capacity == 0 && Volatile.Read(ref _watchRing) is null)
         {
             return;
         }
 
+        var watched = Volatile.Read(ref _watchRing);
         var codec = Listener.Codec;
         var span = block.Span;
         var offset = 0;
@@ -115,23 +113,19 @@ internal sealed partial class Session
             // The block holds whole frames that this codec wrote, so the span parser finds each one.
             if (!codec.TryParseFrame(span[offset..], out var payloadOffset, out var payloadLength, out var frameLength))
             {
-                RecordSentFrames(block.Sequence.Slice(offset), now, history);
+                RecordSentFrames(block.Sequence.Slice(offset), now, history, watched);
                 return;
             }
 
             var frame = span.Slice(offset + payloadOffset, payloadLength);
             history.Record(FrameDirection.Out, frame, now);
-            if (Volatile.Read(ref _watchers) > 0)
-            {
-                PublishTraffic(FrameDirection.Out, frame, now);
-            }
-
+            watched?.Record(FrameDirection.Out, frame, now);
             offset += frameLength;
         }
     }
 
     /// <summary>The rest of a block, for a codec without a span parser (Raw).</summary>
-    private void RecordSentFrames(ReadOnlySequence<byte> remaining, long now, scoped in SessionHistory.Batch history)
+    private void RecordSentFrames(ReadOnlySequence<byte> remaining, long now, scoped in SessionHistory.Batch history, SessionHistory? watched)
     {
         var codec = Listener.Codec;
         var consumed = remaining.Start;
@@ -139,11 +133,7 @@ internal sealed partial class Session
         while (codec.TryParseMessage(remaining, ref consumed, ref examined, out var frame))
         {
             history.Record(FrameDirection.Out, frame, now);
-            if (Volatile.Read(ref _watchers) > 0)
-            {
-                PublishTraffic(FrameDirection.Out, frame, now);
-            }
-
+            watched?.Record(FrameDirection.Out, frame, now);
             remaining = remaining.Slice(consumed);
         }
     }

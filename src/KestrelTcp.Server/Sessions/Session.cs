@@ -16,13 +16,16 @@ internal sealed partial class Session
     /// <summary>The smallest echo block rented: room for a read's worth of small frames.</summary>
     private const int EchoBlockBytes = 4096;
 
+    /// <summary>Guards watcher counts and watch rings: watching is a rare hub call, so one lock for all
+    /// sessions keeps a lock object out of every idle session.</summary>
+    private static readonly Lock WatchGate = new();
+
     private readonly ConnectionContext _connection;
     private readonly SessionEvents _events;
     private readonly ILogger _logger;
     private readonly SessionHistory _history;
     private readonly OutboundQueue _outbound = new();
     private readonly int _outboundLimit;
-    private readonly int _previewBytes;
 
     private long _bytesIn;
     private long _bytesOut;
@@ -36,6 +39,7 @@ internal sealed partial class Session
     private long _closedAtTicks;
     private int _drainOnClose;
     private int _watchers;
+    private SessionHistory? _watchRing;
     private int _changed;
     private string? _remoteEndPointText;
     private string? _localEndPointText;
@@ -58,7 +62,6 @@ internal sealed partial class Session
         Encrypted = connection.Features.Get<ITlsHandshakeFeature>() is not null;
         _history = new SessionHistory(history.Frames, history.PreviewBytes);
         _outboundLimit = listener.Options.OutboundQueueBytes;
-        _previewBytes = history.PreviewBytes;
     }
 
     public string Id { get; }
@@ -107,10 +110,35 @@ internal sealed partial class Session
         Math.Max(Volatile.Read(ref _lastReceivedTicks), Volatile.Read(ref _lastSentTicks)),
         ConnectedAt.UtcTicks);
 
-    /// <summary>Someone (a dashboard viewer) wants this session's traffic.</summary>
-    public void AddWatcher() => Interlocked.Increment(ref _watchers);
+    /// <summary>The frames recorded for this session's watchers (dashboard viewers), newest kept; null
+    /// while nobody watches. The publisher reads it at each flush, so watching costs the session one
+    /// copy into a reused slot per frame and no allocation or event.</summary>
+    public SessionHistory? WatchRing => Volatile.Read(ref _watchRing);
 
-    public void RemoveWatcher() => Interlocked.Decrement(ref _watchers);
+    /// <summary>Someone (a dashboard viewer) wants this session's traffic: the first watcher creates the
+    /// ring of <paramref name="frames"/> frames with <paramref name="previewBytes"/> of each.</summary>
+    public void AddWatcher(int frames, int previewBytes)
+    {
+        lock (WatchGate)
+        {
+            if (++_watchers == 1)
+            {
+                Volatile.Write(ref _watchRing, new SessionHistory(frames, previewBytes));
+            }
+        }
+    }
+
+    /// <summary>One watcher fewer; the last one takes the ring with it.</summary>
+    public void RemoveWatcher()
+    {
+        lock (WatchGate)
+        {
+            if (--_watchers == 0)
+            {
+                Volatile.Write(ref _watchRing, null);
+            }
+        }
+    }
 
     /// <summary>Clears the changed flag; the next change publishes a Changed event again.</summary>
     public void AcknowledgeChange() => Volatile.Write(ref _changed, 0);

@@ -87,9 +87,9 @@ function renderTotals() {
   setText(byId('stat-frames-out'), rate(t.framesOutPerSecond));
   setText(byId('stat-bytes-in'), byteRate(t.bytesInPerSecond));
   setText(byId('stat-bytes-out'), byteRate(t.bytesOutPerSecond));
-  const dropped = t.droppedEvents + t.droppedTraffic;
+  const dropped = t.droppedEvents;
   const warning = byId('stat-dropped');
   setHidden(warning, dropped === 0);
   setText(warning, dropped ? `${count(dropped)} events dropped` : '');
-  warning.title = 'Session events or watched frames the dashboard could not keep up with since the server started.';
+  warning.title = 'Session events the dashboard could not keep up with since the server started (it resynchronizes).';
 }

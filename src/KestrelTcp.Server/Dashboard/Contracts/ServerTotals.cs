@@ -12,7 +12,6 @@ namespace KestrelTcp.Server.Dashboard.Contracts;
 /// <param name="BytesOutPerSecond">Bytes sent per second.</param>
 /// <param name="OpenedTotal">Sessions opened since the server started.</param>
 /// <param name="DroppedEvents">Session events the dashboard could not keep up with (it resynchronizes when this grows).</param>
-/// <param name="DroppedTraffic">Watched frames dropped before reaching the dashboard because its intake was full.</param>
 /// <param name="Listeners">The same, per listener.</param>
 public sealed record ServerTotals(
     long Time,
@@ -25,5 +24,4 @@ public sealed record ServerTotals(
     double BytesOutPerSecond,
     long OpenedTotal,
     long DroppedEvents,
-    long DroppedTraffic,
     IReadOnlyList<ListenerTotals> Listeners);
