@@ -2,8 +2,8 @@
 # The load benchmark, from a fresh clone: builds every server and the load generator in Release, then
 # runs bench/LoadRunner, which pins each server to CPU 0 and `ktcp bench` to CPU 1 and writes the
 # "Load benchmark" section of bench/RESULTS.md. Options go to the runner, for example:
-#   bench/load.sh                 the full run: 3 interleaved rounds, medians (about 25 minutes; --scale adds 3)
-#   bench/load.sh --rounds 1      one round of each (about 8 minutes)
+#   bench/load.sh                 the full run: 3 interleaved rounds, medians (about 30 minutes; --scale adds 3)
+#   bench/load.sh --rounds 1      one round of each (about 10 minutes)
 #   bench/load.sh --quick         3-second runs, to check the setup
 #   bench/load.sh --scale         also idle sessions to the fd limit, churn and dashboard staleness
 set -euo pipefail

@@ -3,7 +3,7 @@ using LoadRunner;
 
 // bench/load.sh builds everything in Release and runs this. Options:
 //   --quick                 short runs (3 s + 1 s warmup) to check the setup
-//   --duration S --warmup S seconds per run (default 8 and 10)
+//   --duration S --warmup S seconds per run (default 8 and 25)
 //   --rounds N              runs of each scenario per server, interleaved; the median is reported (default 3)
 //   --servers a,b  --scenarios x,y   subsets (keys from ServerSpec / Scenario)
 //   --scale                 also run the scale measurements (idle sessions, churn, staleness)

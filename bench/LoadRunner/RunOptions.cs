@@ -8,8 +8,11 @@ internal sealed record RunOptions(int Duration, int Warmup, int Rounds, HashSet<
     public static RunOptions Parse(string[] args)
     {
         var duration = 8;
-        // Long enough for tiered compilation to settle in every .NET server (it takes several seconds on one core).
-        var warmup = 10;
+        // Long enough for tiered compilation to settle in every .NET server. On one core it does not by
+        // 10 s: code that runs a few times a second (the dashboard's SignalR and JSON pushes, timers)
+        // reaches its call counts late, and the JIT was seen compiling 800 methods 10-15 s after start
+        // and a few hundred more up to 25 s, on the core the server shares with it.
+        var warmup = 25;
         // Each scenario runs this many times per server, interleaved; the table shows the median round.
         var rounds = 3;
         HashSet<string>? servers = null;
