@@ -229,7 +229,6 @@ internal sealed partial class Session
         using var shutdown = lifetime?.ConnectionClosedRequested.Register(
             static state => ((Session)state!).Close(Sessions.CloseReason.ServerShutdown, "The server is shutting down."), this);
 
-        ConfigureKeepAlive();
         var writing = WriteLoopAsync();
         try
         {
@@ -277,7 +276,9 @@ internal sealed partial class Session
         }
     }
 
-    private void ConfigureKeepAlive()
+    /// <summary>Sets the listener's TCP keepalive on the socket (when it has one). Called before the
+    /// session is registered, so whoever finds the session finds its socket configured.</summary>
+    public void ConfigureKeepAlive()
     {
         var options = Listener.Options;
         if (!options.KeepAlive || Socket is not { } socket)

@@ -6,7 +6,7 @@ namespace KestrelTcp.Server.Sessions;
 
 /// <summary>
 /// Kestrel's entry point for a raw TCP connection. Thin on purpose: it wraps the connection in a
-/// <see cref="Session"/>, registers it, runs it, and always removes it.
+/// <see cref="Session"/>, configures its socket, registers it, runs it, and always removes it.
 /// </summary>
 internal sealed class TcpSessionHandler : ConnectionHandler
 {
@@ -28,6 +28,7 @@ internal sealed class TcpSessionHandler : ConnectionHandler
         var listener = connection.Features.Get<ListenerFeature>()!.Listener;
         var session = new Session(connection, listener, _history, _events, _logger);
         using var scope = _logger.BeginSessionScope(session.Id, listener.Name);
+        session.ConfigureKeepAlive();
         _registry.Add(session);
         _logger.SessionOpened(session.Id, listener.Name, session.RemoteEndPoint);
         if (_registry.IsDraining)
