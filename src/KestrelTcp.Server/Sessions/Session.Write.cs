@@ -99,12 +99,12 @@ internal sealed partial class Session
     private void RecordSentBlock(in OutboundFrame block, long now, scoped in SessionHistory.Batch history)
     {
         _framesOut += block.EncodedFrames;
-        if (_history.Capacity == 0 && Volatile.Read(ref _watchRing) is null)
+        var watched = Volatile.Read(ref _watchRing);
+        if (_history.Capacity == 0 && watched is null)
         {
             return;
         }
 
-        var watched = Volatile.Read(ref _watchRing);
         var codec = Listener.Codec;
         var span = block.Span;
         var offset = 0;
