@@ -76,17 +76,9 @@ public sealed class DashboardPublisherTests
     [Fact]
     public async Task SendsTheNewestWatchedFramesAndCountsTheOnesItCouldNotHold()
     {
-        var hub = new RecordingHubContext();
-        await using var server = await TestServer.StartAsync(
-            new Dictionary<string, string?> { ["KestrelTcp:Dashboard:TrafficBufferFrames"] = "3" },
-            builder => builder.Services.AddSingleton<IHubContext<DashboardHub, IDashboardClient>>(hub));
-        await using var client = await server.ConnectAsync();
-        await server.WaitForSessionCountAsync(1);
-        var id = server.SessionIds()[0];
-        var viewers = server.GetRequiredService<DashboardViewers>();
-        viewers.Connect("browser");
-        Assert.True(viewers.Watch("browser", id).Ok);
-        var group = hub.For(DashboardGroups.Session(id));
+        var (server, client, id, group) = await WatchOneSessionAsync("TrafficBufferFrames", "3");
+        await using var serverScope = server;
+        await using var clientScope = client;
 
         // The first batch is held in flight, so the next frames wait in the session's ring of three.
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -120,20 +112,12 @@ public sealed class DashboardPublisherTests
     [Fact]
     public async Task CutsWatchedFramesToTheTrafficPreviewAndSaysSo()
     {
-        var hub = new RecordingHubContext();
-        await using var server = await TestServer.StartAsync(
-            new Dictionary<string, string?> { ["KestrelTcp:Dashboard:TrafficPreviewBytes"] = "16" },
-            builder => builder.Services.AddSingleton<IHubContext<DashboardHub, IDashboardClient>>(hub));
-        await using var client = await server.ConnectAsync();
-        await server.WaitForSessionCountAsync(1);
-        var id = server.SessionIds()[0];
-        var viewers = server.GetRequiredService<DashboardViewers>();
-        viewers.Connect("browser");
-        Assert.True(viewers.Watch("browser", id).Ok);
+        var (server, client, id, group) = await WatchOneSessionAsync("TrafficPreviewBytes", "16");
+        await using var serverScope = server;
+        await using var clientScope = client;
 
         await client.SendLineAsync(new string('x', 10) + new string('y', 90));
 
-        var group = hub.For(DashboardGroups.Session(id));
         await group.WaitUntilAsync(m => m.Count == 1, "the batch");
         var frame = Assert.Single(Assert.IsType<TrafficBatch>(group.Messages[0]).Frames);
         Assert.Equal("xxxxxxxxxxyyyyyy", frame.Text);
@@ -183,6 +167,23 @@ public sealed class DashboardPublisherTests
         var group = hub.For(DashboardGroups.Session(id));
         await group.WaitUntilAsync(m => m.OfType<TrafficBatch>().Any(b => b.Frames.Any(f => f.Text == "again")), "the frame after watching again");
         Assert.DoesNotContain(group.Messages.OfType<TrafficBatch>().SelectMany(b => b.Frames), f => f.Text == "unseen");
+    }
+
+    /// <summary>A server with one connected client whose session a browser ("browser") watches, with one
+    /// dashboard setting changed; the group is where that session's traffic batches arrive.</summary>
+    private static async Task<(TestServer Server, TestTcpClient Client, string Id, RecordingClient Group)> WatchOneSessionAsync(string setting, string value)
+    {
+        var hub = new RecordingHubContext();
+        var server = await TestServer.StartAsync(
+            new Dictionary<string, string?> { [$"KestrelTcp:Dashboard:{setting}"] = value },
+            builder => builder.Services.AddSingleton<IHubContext<DashboardHub, IDashboardClient>>(hub));
+        var client = await server.ConnectAsync();
+        await server.WaitForSessionCountAsync(1);
+        var id = server.SessionIds()[0];
+        var viewers = server.GetRequiredService<DashboardViewers>();
+        viewers.Connect("browser");
+        Assert.True(viewers.Watch("browser", id).Ok);
+        return (server, client, id, hub.For(DashboardGroups.Session(id)));
     }
 
     private static async Task WaitForFramesInAsync(TestServer server, string id, long frames)
