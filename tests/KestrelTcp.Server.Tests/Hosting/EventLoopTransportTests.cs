@@ -181,6 +181,34 @@ public sealed class EventLoopTransportTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AConnectionThatEndsAfterTheLoopsStoppedStillClosesItsSocket()
+    {
+        // At host shutdown the transport can stop its loops while a connection is still finishing; its
+        // socket must still be closed (the peer sees the end) and its dispose must not wait forever.
+        var accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var endPoint = Start(async connection =>
+        {
+            accepted.SetResult();
+            await release.Task;
+            await connection.Transport.Output.WriteAsync("bye"u8.ToArray());
+        });
+        using var socket = await ConnectAsync(endPoint);
+        await accepted.Task.Within();
+
+        _transport.Dispose();
+        release.SetResult();
+
+        Assert.Equal("bye"u8.ToArray(), await ReceiveToEndAsync(socket).Within());
+        lock (_running)
+        {
+            Assert.Single(_running);
+        }
+
+        await _running[0].Within();
+    }
+
+    [Fact]
     public void ConnectionIdsAreDistinctAndOutsideKestrelsRange()
     {
         var ids = Enumerable.Range(0, 10_000).Select(_ => ConnectionIds.Next()).ToList();

@@ -18,11 +18,18 @@ internal sealed unsafe class EventLoop : IDisposable
     // The eventfd that wakes the loop is registered with this tag; connections use GCHandle values.
     private const ulong WakeTag = 0;
 
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
     private readonly int _epoll;
     private readonly int _wake;
     private readonly Thread _thread;
     private readonly ILogger _logger;
     private readonly ConcurrentQueue<EventLoopConnection> _closing = new();
+
+    // Guards the epoll and eventfd descriptors' lifetime: once the loop has closed them, a late wake-up
+    // or interest change must not reach whatever file the kernel gives those numbers to next.
+    private readonly Lock _descriptors = new();
+    private bool _descriptorsClosed;
     private volatile bool _stopping;
 
     public EventLoop(int index, ILogger logger)
@@ -48,21 +55,36 @@ internal sealed unsafe class EventLoop : IDisposable
 
     public bool IsLoopThread => Thread.CurrentThread == _thread;
 
-    /// <summary>Sets what the loop waits for on a connection's socket: an add, a change or a removal.</summary>
-    public int Control(int op, int fd, int interest, ulong tag) => LinuxSockets.Control(_epoll, op, fd, interest, tag);
+    /// <summary>Sets what the loop waits for on a connection's socket: an add, a change or a removal.
+    /// After the loop has stopped there is nothing to wait with, and this does nothing.</summary>
+    public int Control(int op, int fd, int interest, ulong tag)
+    {
+        lock (_descriptors)
+        {
+            return _descriptorsClosed ? 0 : LinuxSockets.Control(_epoll, op, fd, interest, tag);
+        }
+    }
 
     /// <summary>Closes a connection's socket on the loop thread, after the events already taken for it.</summary>
     public void CloseOnLoop(EventLoopConnection connection)
     {
-        if (_stopping)
-        {
-            // The loop is gone (the host is shutting down): nothing else touches the socket now.
-            connection.CloseOnLoopThread();
-            return;
-        }
-
         _closing.Enqueue(connection);
         Wake();
+
+        // The enqueue must be visible before _stopping is read (a store then a load: fence).
+        Interlocked.MemoryBarrier();
+        if (_stopping)
+        {
+            // The host is shutting down and the loop may have made its last pass over the queue before
+            // this connection was in it. Once the loop has finished, nothing else touches the sockets:
+            // close what is left here.
+            if (!IsLoopThread)
+            {
+                _thread.Join(StopTimeout);
+            }
+
+            CloseQueued();
+        }
     }
 
     public void Dispose()
@@ -71,14 +93,28 @@ internal sealed unsafe class EventLoop : IDisposable
         Wake();
         if (!IsLoopThread)
         {
-            _thread.Join(TimeSpan.FromSeconds(5));
+            _thread.Join(StopTimeout);
+        }
+    }
+
+    private void CloseQueued()
+    {
+        while (_closing.TryDequeue(out var closing))
+        {
+            closing.CloseOnLoopThread();
         }
     }
 
     private void Wake()
     {
-        ulong one = 1;
-        LinuxSockets.Write(_wake, (byte*)&one, sizeof(ulong));
+        lock (_descriptors)
+        {
+            if (!_descriptorsClosed)
+            {
+                ulong one = 1;
+                LinuxSockets.Write(_wake, (byte*)&one, sizeof(ulong));
+            }
+        }
     }
 
     private void Run()
@@ -118,22 +154,19 @@ internal sealed unsafe class EventLoop : IDisposable
 
                 // Closed only here, between batches: an event already taken for a socket is handled
                 // before its descriptor (and the handle in the event's tag) goes away.
-                while (_closing.TryDequeue(out var closing))
-                {
-                    closing.CloseOnLoopThread();
-                }
+                CloseQueued();
             }
         }
         finally
         {
             NativeMemory.Free(events);
-            while (_closing.TryDequeue(out var closing))
+            CloseQueued();
+            lock (_descriptors)
             {
-                closing.CloseOnLoopThread();
+                _descriptorsClosed = true;
+                LinuxSockets.Close(_wake);
+                LinuxSockets.Close(_epoll);
             }
-
-            LinuxSockets.Close(_wake);
-            LinuxSockets.Close(_epoll);
         }
     }
 }
