@@ -132,7 +132,7 @@ internal sealed unsafe class EventLoop : IDisposable
                         continue;
                     }
 
-                    _logger.LogCritical("epoll_wait failed (errno {Errno}); the event loop stops.", Errno);
+                    _logger.LoopFailed(Errno);
                     break;
                 }
 

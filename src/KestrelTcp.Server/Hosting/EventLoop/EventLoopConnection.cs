@@ -180,7 +180,7 @@ internal sealed class EventLoopConnection : ConnectionContext,
         catch (Exception ex)
         {
             // Nothing here may take the loop thread down: the failure ends this connection only.
-            _logger.LogError(ex, "Connection {ConnectionId} failed on its event loop.", ConnectionId);
+            _logger.ConnectionFailed(ConnectionId, ex);
             Abort(new ConnectionAbortedException("The connection failed on its event loop.", ex));
         }
     }

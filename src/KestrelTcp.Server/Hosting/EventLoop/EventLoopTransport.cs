@@ -145,6 +145,14 @@ internal sealed class EventLoopTransport : IDisposable
     /// <summary>A listening socket whose accepted connections go to the loops.</summary>
     private sealed class EventLoopListener(EventLoopTransport transport, Socket socket) : IConnectionListener
     {
+        /// <summary>How long to wait before accepting again when the process is out of descriptors or
+        /// buffers: the connection stays in the backlog, and retrying at once would spin this thread.</summary>
+        internal static readonly TimeSpan OutOfResourcesRetry = TimeSpan.FromMilliseconds(250);
+
+        // When the last out-of-resources warning was logged (at most one every 30 s: while the process
+        // sits at its limit, accepts fail and succeed by turns). Kestrel's accept loop calls one at a time.
+        private long _lastWarning = long.MinValue;
+
         public EndPoint EndPoint { get; } = socket.LocalEndPoint!;
 
         public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
@@ -163,6 +171,27 @@ internal sealed class EventLoopTransport : IDisposable
                 catch (SocketException ex) when (ex.SocketErrorCode == SocketError.OperationAborted)
                 {
                     return null;
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+                {
+                    // At the file-descriptor limit (or out of kernel memory): wait, then try again.
+                    var now = Environment.TickCount64;
+                    if (_lastWarning == long.MinValue || now - _lastWarning >= 30_000)
+                    {
+                        _lastWarning = now;
+                        transport._logger.AcceptOutOfResources(EndPoint, ex.Message, (int)OutOfResourcesRetry.TotalMilliseconds);
+                    }
+
+                    try
+                    {
+                        await Task.Delay(OutOfResourcesRetry, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return null;
+                    }
+
+                    continue;
                 }
                 catch (SocketException)
                 {
