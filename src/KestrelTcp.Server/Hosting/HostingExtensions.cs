@@ -27,9 +27,13 @@ internal static class HostingExtensions
         var urls = HttpEndpoints.Read(builder.Configuration);
         builder.Services.AddTransient<IStartupFilter, HostingUrlsStartupFilter>();
         builder.Services.AddOptions<KestrelServerOptions>()
-            .Configure<ListenerCatalog, SessionRegistry, ILoggerFactory>((kestrel, catalog, registry, loggers) =>
+            .Configure<ListenerCatalog, SessionRegistry, ILoggerFactory, DescriptorBudget>((kestrel, catalog, registry, loggers, budget) =>
             {
                 var logger = loggers.CreateLogger("KestrelTcp.Server.Sessions.Listener");
+                if (budget.Limit > 0)
+                {
+                    logger.DescriptorBudgetSet(budget.MaxSessions, budget.Limit, budget.OpenAtStart, DescriptorBudget.Reserve);
+                }
                 foreach (var listener in catalog.All)
                 {
                     KestrelTcpOptionsValidator.TryParseAddress(listener.Options.Address, out var address);
@@ -42,7 +46,7 @@ internal static class HostingExtensions
                         listener.ListenOptions = listenOptions;
                         // The connection limit runs before the TLS handshake, so a flood of connections
                         // over the limit is refused without costing a handshake each.
-                        listenOptions.Use(next => new ListenerConnectionMiddleware(next, listener, registry, logger).OnConnectionAsync);
+                        listenOptions.Use(next => new ListenerConnectionMiddleware(next, listener, registry, budget, logger).OnConnectionAsync);
                         if (listener.Options.Tls is { } tls)
                         {
                             listenOptions.UseHttps(ListenerTls.CreateOptions(listener.Name, tls, logger));

@@ -1,24 +1,28 @@
+using KestrelTcp.Server.Hosting;
 using Microsoft.AspNetCore.Connections;
 
 namespace KestrelTcp.Server.Sessions;
 
 /// <summary>
 /// Runs first for every connection of one listener: refuses it when the listener is at its
-/// connection limit or the server is draining (recording why), and otherwise tags it with its listener.
+/// connection limit, the server's sessions have used their file-descriptor budget, or the server is
+/// draining (recording why), and otherwise tags it with its listener.
 /// </summary>
 internal sealed class ListenerConnectionMiddleware
 {
     private readonly ConnectionDelegate _next;
     private readonly Listener _listener;
     private readonly SessionRegistry _registry;
+    private readonly DescriptorBudget _budget;
     private readonly ILogger _logger;
     private readonly ListenerFeature _feature;
 
-    public ListenerConnectionMiddleware(ConnectionDelegate next, Listener listener, SessionRegistry registry, ILogger logger)
+    public ListenerConnectionMiddleware(ConnectionDelegate next, Listener listener, SessionRegistry registry, DescriptorBudget budget, ILogger logger)
     {
         _next = next;
         _listener = listener;
         _registry = registry;
+        _budget = budget;
         _logger = logger;
         _feature = new ListenerFeature(listener);
     }
@@ -39,6 +43,19 @@ internal sealed class ListenerConnectionMiddleware
             return;
         }
 
+        if (!_budget.TryAcquire())
+        {
+            _listener.ReleaseConnection();
+            var detail = $"The server's sessions are at their budget of {_budget.MaxSessions} of the process's {_budget.Limit} file descriptors.";
+            if (_budget.TakeWarning(out var refused))
+            {
+                _logger.DescriptorBudgetReached(_budget.MaxSessions, _budget.Limit, refused);
+            }
+
+            Refuse(connection, CloseReason.ConnectionLimit, detail);
+            return;
+        }
+
         try
         {
             connection.Features.Set(_feature);
@@ -46,6 +63,7 @@ internal sealed class ListenerConnectionMiddleware
         }
         finally
         {
+            _budget.Release();
             _listener.ReleaseConnection();
         }
     }

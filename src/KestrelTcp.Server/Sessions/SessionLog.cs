@@ -45,6 +45,14 @@ internal static partial class SessionLog
         Message = "Connection {ConnectionId} refused: listener {Listener} is at its limit of {MaxConnections} connections")]
     public static partial void ConnectionLimitReached(this ILogger logger, string connectionId, string listener, int maxConnections);
 
+    [LoggerMessage(EventId = 113, EventName = "DescriptorBudgetSet", Level = LogLevel.Information,
+        Message = "Sessions may use {MaxSessions} file descriptors: the process's limit is {Limit}, {OpenAtStart} were open at start and {Reserve} are kept for the rest")]
+    public static partial void DescriptorBudgetSet(this ILogger logger, int maxSessions, long limit, int openAtStart, int reserve);
+
+    [LoggerMessage(EventId = 114, EventName = "DescriptorBudgetReached", Level = LogLevel.Warning,
+        Message = "Connections refused: the sessions are at their budget of {MaxSessions} of the process's {Limit} file descriptors ({Refused} refused since the last warning; raise the limit with ulimit -n)")]
+    public static partial void DescriptorBudgetReached(this ILogger logger, int maxSessions, long limit, long refused);
+
     [LoggerMessage(EventId = 106, EventName = "SessionError", Level = LogLevel.Error,
         Message = "Session {SessionId} failed")]
     public static partial void SessionError(this ILogger logger, string sessionId, Exception exception);

@@ -1,3 +1,4 @@
+using KestrelTcp.Server.Hosting;
 namespace KestrelTcp.Server.Sessions;
 
 /// <summary>Registration of the session layer.</summary>
@@ -8,6 +9,7 @@ internal static class SessionServiceExtensions
         builder.Services.AddSingleton<ListenerCatalog>();
         builder.Services.AddSingleton<SessionEvents>();
         builder.Services.AddSingleton<SessionRegistry>();
+        builder.Services.AddSingleton<DescriptorBudget>();
         builder.Services.AddSingleton<SessionCommands>();
         builder.Services.AddSingleton<IdleSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IdleSweeper>());
