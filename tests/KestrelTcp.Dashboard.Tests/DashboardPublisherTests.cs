@@ -86,7 +86,8 @@ public sealed class DashboardPublisherTests
         await client.SendLineAsync("first");
         await group.WaitUntilAsync(m => m.Count == 1, "the first batch");
         await client.SendAsync("a\nb\nc\nd\ne\n");
-        await WaitForFramesInAsync(server, id, 6);
+        Assert.True(server.GetRequiredService<SessionRegistry>().TryGet(id, out var session));
+        await EventuallyAsync(() => session.WatchRing?.Count == 6, "the six frames in the watch ring");
         await Task.Delay(600);
         Assert.Single(group.Messages);
 
@@ -148,15 +149,16 @@ public sealed class DashboardPublisherTests
         Assert.True(viewers.Watch("two", id).Ok);
         Assert.Same(ring, session.WatchRing);
         await client.SendLineAsync("seen");
-        await WaitForFramesInAsync(server, id, 1);
-        Assert.Equal(1, ring.Count);
+
+        // The frame is counted just before it is recorded: wait for the record itself.
+        await EventuallyAsync(() => ring.Count == 1, "the watched frame in the ring");
 
         Assert.True(viewers.Unwatch("one", id));
         Assert.Same(ring, session.WatchRing);
         viewers.Disconnect("two");
         Assert.Null(session.WatchRing);
         await client.SendLineAsync("unseen");
-        await WaitForFramesInAsync(server, id, 2);
+        await EventuallyAsync(() => session.History.Count == 2, "the unwatched frame in the history");
         Assert.Equal(1, ring.Count);
 
         // Watching again starts a fresh ring: the publisher sends only what comes after.
@@ -186,13 +188,12 @@ public sealed class DashboardPublisherTests
         return (server, client, id, hub.For(DashboardGroups.Session(id)));
     }
 
-    private static async Task WaitForFramesInAsync(TestServer server, string id, long frames)
+    private static async Task EventuallyAsync(Func<bool> condition, string what)
     {
-        var registry = server.GetRequiredService<SessionRegistry>();
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!(registry.TryGet(id, out var session) && session.FramesIn >= frames))
+        while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"Session {id} did not receive {frames} frames.");
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
             await Task.Delay(10);
         }
     }
