@@ -53,8 +53,8 @@ public sealed class ContainerRecipeTests
                 await RunAsync("chown", $"{NobodyId}:{NobodyId} {data}");
             }
 
-            var httpPort = FreePort();
-            var tcpPort = FreePort();
+            var httpPort = Ports.Free();
+            var tcpPort = Ports.Free();
             var environment = new Dictionary<string, string>(recipe.Environment)
             {
                 // The image's settings, with the volume and the ports mapped to this machine.
@@ -183,12 +183,5 @@ public sealed class ContainerRecipeTests
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
         Assert.True(process.ExitCode == 0, $"{file} {arguments} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using KestrelTcp.Server.Hosting;
+using KestrelTcp.Server.Tests.Helpers;
 using KestrelTcp.Server.Tests.Security;
 using KestrelTcp.Testing;
 
@@ -23,7 +24,7 @@ public sealed class DescriptorLimitTests
     public async Task SessionsStopAtTheirDescriptorBudgetAndTheServerStaysUp()
     {
         var data = Directory.CreateTempSubdirectory("kestreltcp-fdlimit-");
-        var port = FreePort();
+        var port = Ports.Free();
         var output = new StringBuilder();
         using var server = StartServer(port, data.FullName, output);
         var clients = new List<TestTcpClient>();
@@ -102,7 +103,7 @@ public sealed class DescriptorLimitTests
             info.ArgumentList.Add(argument);
         }
 
-        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Ports.Free()}";
         info.Environment["KestrelTcp__DataPath"] = data;
         info.Environment["KestrelTcp__Listeners__default__Address"] = "127.0.0.1";
         info.Environment["KestrelTcp__Listeners__default__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -177,12 +178,5 @@ public sealed class DescriptorLimitTests
         }
 
         return count;
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }
