@@ -15,11 +15,9 @@ internal sealed partial class DescriptorBudget
     /// <summary>Descriptors kept free for everything that is not a session.</summary>
     public const int Reserve = 256;
 
-    private static readonly long WarningIntervalMilliseconds = 30_000;
-
+    private readonly WarningInterval _warnings = new(TimeSpan.FromSeconds(30));
     private int _sessions;
     private long _refused;
-    private long _lastWarning = long.MinValue;
 
     public DescriptorBudget()
         : this(ReadLimit(), CountOpen())
@@ -61,9 +59,7 @@ internal sealed partial class DescriptorBudget
     /// <summary>Whether to log a refusal now (at most every 30 s), and how many were refused since the last log.</summary>
     public bool TakeWarning(out long refused)
     {
-        var now = Environment.TickCount64;
-        var last = Volatile.Read(ref _lastWarning);
-        if ((last != long.MinValue && now - last < WarningIntervalMilliseconds) || Interlocked.CompareExchange(ref _lastWarning, now, last) != last)
+        if (!_warnings.TryTake())
         {
             refused = 0;
             return false;

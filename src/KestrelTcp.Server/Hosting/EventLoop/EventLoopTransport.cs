@@ -149,9 +149,9 @@ internal sealed class EventLoopTransport : IDisposable
         /// buffers: the connection stays in the backlog, and retrying at once would spin this thread.</summary>
         internal static readonly TimeSpan OutOfResourcesRetry = TimeSpan.FromMilliseconds(250);
 
-        // When the last out-of-resources warning was logged (at most one every 30 s: while the process
-        // sits at its limit, accepts fail and succeed by turns). Kestrel's accept loop calls one at a time.
-        private long _lastWarning = long.MinValue;
+        // At most one out-of-resources warning every 30 s: while the process sits at its limit, accepts
+        // fail and succeed by turns.
+        private readonly WarningInterval _outOfResourcesWarnings = new(TimeSpan.FromSeconds(30));
 
         public EndPoint EndPoint { get; } = socket.LocalEndPoint!;
 
@@ -175,10 +175,8 @@ internal sealed class EventLoopTransport : IDisposable
                 catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
                 {
                     // At the file-descriptor limit (or out of kernel memory): wait, then try again.
-                    var now = Environment.TickCount64;
-                    if (_lastWarning == long.MinValue || now - _lastWarning >= 30_000)
+                    if (_outOfResourcesWarnings.TryTake())
                     {
-                        _lastWarning = now;
                         transport._logger.AcceptOutOfResources(EndPoint, ex.Message, (int)OutOfResourcesRetry.TotalMilliseconds);
                     }
 
