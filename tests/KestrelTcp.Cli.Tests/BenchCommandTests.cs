@@ -1,6 +1,6 @@
 using System.Text.Json;
 using KestrelTcp.Cli.Tests.Helpers;
-using KestrelTcp.Client.Tests.Helpers;
+using KestrelTcp.Testing;
 
 namespace KestrelTcp.Cli.Tests;
 

@@ -1,5 +1,6 @@
 using KestrelTcp.Cli.Tests.Helpers;
 using KestrelTcp.Client.Tests.Helpers;
+using KestrelTcp.Testing;
 
 namespace KestrelTcp.Cli.Tests;
 

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using KestrelTcp.Client.Tests.Helpers;
 using KestrelTcp.Protocols;
+using KestrelTcp.Testing;
 
 namespace KestrelTcp.Client.Tests;
 

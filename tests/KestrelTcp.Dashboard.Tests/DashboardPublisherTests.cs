@@ -87,7 +87,7 @@ public sealed class DashboardPublisherTests
         await group.WaitUntilAsync(m => m.Count == 1, "the first batch");
         await client.SendAsync("a\nb\nc\nd\ne\n");
         Assert.True(server.GetRequiredService<SessionRegistry>().TryGet(id, out var session));
-        await EventuallyAsync(() => session.WatchRing?.Count == 6, "the six frames in the watch ring");
+        await Eventually.WaitAsync(() => session.WatchRing?.Count == 6, TimeSpan.FromSeconds(10), "the six frames in the watch ring");
         await Task.Delay(600);
         Assert.Single(group.Messages);
 
@@ -151,14 +151,14 @@ public sealed class DashboardPublisherTests
         await client.SendLineAsync("seen");
 
         // The frame is counted just before it is recorded: wait for the record itself.
-        await EventuallyAsync(() => ring.Count == 1, "the watched frame in the ring");
+        await Eventually.WaitAsync(() => ring.Count == 1, TimeSpan.FromSeconds(10), "the watched frame in the ring");
 
         Assert.True(viewers.Unwatch("one", id));
         Assert.Same(ring, session.WatchRing);
         viewers.Disconnect("two");
         Assert.Null(session.WatchRing);
         await client.SendLineAsync("unseen");
-        await EventuallyAsync(() => session.History.Count == 2, "the unwatched frame in the history");
+        await Eventually.WaitAsync(() => session.History.Count == 2, TimeSpan.FromSeconds(10), "the unwatched frame in the history");
         Assert.Equal(1, ring.Count);
 
         // Watching again starts a fresh ring: the publisher sends only what comes after.
@@ -186,16 +186,6 @@ public sealed class DashboardPublisherTests
         viewers.Connect("browser");
         Assert.True(viewers.Watch("browser", id).Ok);
         return (server, client, id, hub.For(DashboardGroups.Session(id)));
-    }
-
-    private static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(10);
-        }
     }
 
     private static HashSet<string> Upserted(IReadOnlyList<object> messages) =>

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace KestrelTcp.Client.Tests.Helpers;
+namespace KestrelTcp.Testing;
 
 public static class FreePort
 {

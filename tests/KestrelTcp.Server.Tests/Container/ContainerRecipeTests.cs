@@ -53,8 +53,8 @@ public sealed class ContainerRecipeTests
                 await RunAsync("chown", $"{NobodyId}:{NobodyId} {data}");
             }
 
-            var httpPort = Ports.Free();
-            var tcpPort = Ports.Free();
+            var httpPort = FreePort.Pick();
+            var tcpPort = FreePort.Pick();
             var environment = new Dictionary<string, string>(recipe.Environment)
             {
                 // The image's settings, with the volume and the ports mapped to this machine.

@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using KestrelTcp.Server.Hosting;
-using KestrelTcp.Server.Tests.Helpers;
 using KestrelTcp.Server.Tests.Security;
 using KestrelTcp.Testing;
 
@@ -24,7 +23,7 @@ public sealed class DescriptorLimitTests
     public async Task SessionsStopAtTheirDescriptorBudgetAndTheServerStaysUp()
     {
         var data = Directory.CreateTempSubdirectory("kestreltcp-fdlimit-");
-        var port = Ports.Free();
+        var port = FreePort.Pick();
         var output = new StringBuilder();
         using var server = StartServer(port, data.FullName, output);
         var clients = new List<TestTcpClient>();
@@ -103,7 +102,7 @@ public sealed class DescriptorLimitTests
             info.ArgumentList.Add(argument);
         }
 
-        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Ports.Free()}";
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Pick()}";
         info.Environment["KestrelTcp__DataPath"] = data;
         info.Environment["KestrelTcp__Listeners__default__Address"] = "127.0.0.1";
         info.Environment["KestrelTcp__Listeners__default__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
