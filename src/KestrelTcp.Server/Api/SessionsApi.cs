@@ -87,8 +87,16 @@ internal static class SessionsApi
             ? items.OrderByDescending(key).ThenBy(s => s.Id, StringComparer.Ordinal)
             : items.OrderBy(key).ThenBy(s => s.Id, StringComparer.Ordinal);
         var all = ordered.ToList();
-        var pageItems = all.Skip((page - 1) * pageSize).Take(pageSize).ToList();
-        return TypedResults.Ok(new SessionPage(pageItems, all.Count, page, pageSize));
+        return TypedResults.Ok(new SessionPage(PageOf(all, page, pageSize), all.Count, page, pageSize));
+    }
+
+    /// <summary>The items of page <paramref name="page"/> (from 1). The offset is worked out in 64 bits:
+    /// in 32, <c>(page - 1) * pageSize</c> overflows for a large page, wraps negative, and the last page
+    /// asked for would answer with the first. A page past the end is empty.</summary>
+    internal static List<T> PageOf<T>(List<T> all, int page, int pageSize)
+    {
+        var skip = (long)(page - 1) * pageSize;
+        return skip >= all.Count ? [] : all.GetRange((int)skip, Math.Min(pageSize, all.Count - (int)skip));
     }
 
     private static bool Matches(Session s, string q) =>
