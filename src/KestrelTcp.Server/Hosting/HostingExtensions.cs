@@ -60,7 +60,7 @@ internal static class HostingExtensions
             });
 
         builder.Services.AddOptions<HostOptions>()
-            .Configure<IOptions<KestrelTcpOptions>>((host, options) => host.ShutdownTimeout = options.Value.DrainTimeout + TimeSpan.FromSeconds(5));
+            .Configure<IOptions<KestrelTcpOptions>>((host, options) => host.ShutdownTimeout = SessionDrainService.ShutdownTimeout(options.Value.DrainTimeout));
         builder.Services.AddHostedService<SessionDrainService>();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("sessions", tags: ["ready"]);
 
