@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 
 namespace KestrelTcp.Protocols;
@@ -32,6 +33,7 @@ public sealed class FramingOptions
     public string? Delimiter { get; set; }
 
     /// <summary>For <see cref="FramingKind.LengthPrefixed"/>: size of the length field, 1, 2, 4 or 8 bytes. Default 4.</summary>
+    [AllowedValues(1, 2, 4, 8)]
     public int HeaderBytes { get; set; } = 4;
 
     /// <summary>For <see cref="FramingKind.LengthPrefixed"/>: byte order of the length field. Default big-endian (network order).</summary>
@@ -68,7 +70,7 @@ public sealed class FramingOptions
         var errors = new List<string>();
         if (!Enum.IsDefined(Kind))
         {
-            errors.Add($"{path}:Kind must be one of {string.Join(", ", Enum.GetNames<FramingKind>())}.");
+            errors.Add($"{path}:Kind must be one of {string.Join(", ", Enum.GetNames<FramingKind>())} (was '{Kind}').");
             return errors;
         }
 
@@ -98,7 +100,7 @@ public sealed class FramingOptions
 
                 if (!Enum.IsDefined(Endianness))
                 {
-                    errors.Add($"{path}:Endianness must be BigEndian or LittleEndian.");
+                    errors.Add($"{path}:Endianness must be BigEndian or LittleEndian (was '{Endianness}').");
                 }
 
                 if (LengthOffset < 0 || LengthOffset > 1024)

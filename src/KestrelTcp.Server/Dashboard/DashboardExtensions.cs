@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using KestrelTcp.Server.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,7 @@ internal static class DashboardExtensions
     {
         builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
         builder.Services.AddOptions<DashboardOptions>()
-            .BindConfiguration(DashboardOptions.SectionName)
+            .BindConfigurationChecked(DashboardOptions.SectionName)
             .ValidateOnStart();
 
         // AddHubOptions first: it registers SignalR's copy of the global hub options onto this hub's,

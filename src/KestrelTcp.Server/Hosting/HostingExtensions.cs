@@ -18,7 +18,7 @@ internal static class HostingExtensions
     {
         builder.Services.AddSingleton<IValidateOptions<KestrelTcpOptions>, KestrelTcpOptionsValidator>();
         builder.Services.AddOptions<KestrelTcpOptions>()
-            .BindConfiguration(KestrelTcpOptions.SectionName)
+            .BindConfigurationChecked(KestrelTcpOptions.SectionName)
             .ValidateOnStart();
 
         // Registered after Kestrel's own socket transport, so Kestrel asks it first; it takes only the

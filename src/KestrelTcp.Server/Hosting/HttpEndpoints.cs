@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace KestrelTcp.Server.Hosting;
 
@@ -33,6 +34,10 @@ internal static class HttpEndpoints
         return DefaultUrls;
     }
 
+    /// <summary>A bad URL is a configuration error like any other: reported at start naming the setting.</summary>
+    private static OptionsValidationException Invalid(string message) =>
+        new(WebHostDefaults.ServerUrlsKey, typeof(KestrelServerOptions), [message]);
+
     public static void Bind(KestrelServerOptions kestrel, string urls)
     {
         foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -44,12 +49,12 @@ internal static class HttpEndpoints
             }
             catch (FormatException ex)
             {
-                throw new InvalidOperationException($"urls: '{url}' is not a valid URL ({ex.Message}).", ex);
+                throw Invalid($"urls: '{url}' is not a valid URL ({ex.Message}).");
             }
 
             if (address.Scheme is not ("http" or "https"))
             {
-                throw new InvalidOperationException($"urls: '{url}' must use http or https.");
+                throw Invalid($"urls: '{url}' must use http or https.");
             }
 
             var https = address.Scheme == "https";

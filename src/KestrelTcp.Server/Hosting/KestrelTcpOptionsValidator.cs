@@ -11,36 +11,21 @@ namespace KestrelTcp.Server.Hosting;
 /// </summary>
 internal sealed partial class KestrelTcpOptionsValidator : IValidateOptions<KestrelTcpOptions>
 {
-    private readonly IConfiguration? _configuration;
-
-    public KestrelTcpOptionsValidator(IConfiguration? configuration = null) => _configuration = configuration;
-
     public ValidateOptionsResult Validate(string? name, KestrelTcpOptions options)
     {
         const string Root = KestrelTcpOptions.SectionName;
         var errors = new List<string>();
 
-        // The binder silently drops a dictionary entry it cannot convert (say Mode=Shout); bind such a
-        // listener again on its own to surface the converter's message, which names the key.
-        foreach (var section in _configuration?.GetSection($"{Root}:Listeners").GetChildren() ?? [])
-        {
-            if (!options.Listeners.ContainsKey(section.Key))
-            {
-                try
-                {
-                    section.Get<ListenerOptions>();
-                    errors.Add($"{section.Path} could not be read.");
-                }
-                catch (InvalidOperationException ex)
-                {
-                    errors.Add(ex.Message);
-                }
-            }
-        }
+        // Values of the wrong type (Port=abc, Mode=Shout) are reported by ConfigurationValuesValidator,
+        // registered with the binding (CheckedConfigurationBinding); their settings keep their defaults here.
 
         if (string.IsNullOrWhiteSpace(options.DataPath))
         {
             errors.Add($"{Root}:DataPath must name a folder.");
+        }
+        else if (CheckDataPath(options.DataPath) is { } dataPathError)
+        {
+            errors.Add($"{Root}:DataPath: {dataPathError}");
         }
 
         if (options.Listeners.Count == 0)
@@ -138,6 +123,28 @@ internal sealed partial class KestrelTcpOptionsValidator : IValidateOptions<Kest
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Creates the data folder if need be and checks that a file can be written in it; null
+    /// when it can, else why not. The audit log and the keys are written there, so a folder that cannot
+    /// take them must stop the start here, with its key, not later with a stack trace.</summary>
+    internal static string? CheckDataPath(string dataPath)
+    {
+        var folder = Path.GetFullPath(dataPath);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".write-test-{Environment.ProcessId}");
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            return $"the folder '{folder}' cannot be created or written ({ex.Message}).";
+        }
     }
 
     internal static bool TryParseAddress(string? text, out IPAddress address)

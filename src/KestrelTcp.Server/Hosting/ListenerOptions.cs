@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using KestrelTcp.Protocols;
 
 namespace KestrelTcp.Server.Hosting;
@@ -19,6 +20,7 @@ public sealed class ListenerOptions
     public string Address { get; set; } = "0.0.0.0";
 
     /// <summary>TCP port; 0 picks a free port (for tests). Default 9000.</summary>
+    [Range(0, 65535)]
     public int Port { get; set; } = 9000;
 
     /// <summary>What the listener does with received frames. Default <see cref="ListenerMode.Monitor"/>.</summary>

@@ -19,7 +19,7 @@ internal static class SecurityExtensions
         var services = builder.Services;
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
         services.AddOptions<SecurityOptions>()
-            .BindConfiguration(SecurityOptions.SectionName)
+            .BindConfigurationChecked(SecurityOptions.SectionName)
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
