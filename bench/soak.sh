@@ -8,6 +8,7 @@
 # The run stops by itself and kills the server at the end. Exit 1 if the server died.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+[ -f node_modules/.package-lock.json ] || npm ci --prefer-offline --no-audit --no-fund --loglevel=error
 build() { dotnet build "$1" -c Release -nologo -v:q -p:SkipNpm=true >/dev/null || { echo "build of $1 failed" >&2; exit 1; }; }
 build src/KestrelTcp.Server
 build bench/LoadRunner

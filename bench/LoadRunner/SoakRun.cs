@@ -20,6 +20,8 @@ internal static class SoakRun
 {
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(5);
 
+    private static readonly TimeSpan Warmup = TimeSpan.FromMinutes(1);
+
     public static async Task<int> RunAsync(string[] args)
     {
         var minutes = 30.0;
@@ -120,10 +122,12 @@ internal static class SoakRun
             }
             catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or HttpRequestException or EndOfStreamException)
             {
-                if (!stop.IsCancellationRequested)
-                {
-                    Interlocked.Increment(ref counters.Reconnects);
-                }
+            }
+
+            if (!stop.IsCancellationRequested)
+            {
+                // Closed by a kick or a reset (or ended): start again.
+                Interlocked.Increment(ref counters.Reconnects);
             }
 
             try
@@ -270,7 +274,7 @@ internal static class SoakRun
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"bench/soak.sh --minutes {minutes:0.#}: 20 echo (line) + 10 monitor (length-prefixed) + 5 broker (line) clients, 2 churn loops, 2 dashboards watching, a broadcast every 2 s and a kick every 10 s; samples every {SampleEvery.TotalSeconds:0} s.{(exited ? " **The server exited during the run.**" : string.Empty)}");
         text.AppendLine();
-        text.AppendLine("| Figure | start | min | max | end | slope per 10 min |");
+        text.AppendLine("| Figure | start | min | max | end | slope per 10 min (after the first minute) |");
         text.AppendLine("|---|---|---|---|---|---|");
         text.AppendLine(Row("RSS (MiB)", samples.Select(s => (s.At, s.Rss)).ToList()));
         text.AppendLine(Row("Managed heap (MiB)", samples.Select(s => (s.At, s.Heap)).ToList()));
@@ -288,13 +292,21 @@ internal static class SoakRun
 
         static string M(double bytes) => (bytes / 1048576.0).ToString("N1", CultureInfo.InvariantCulture);
 
-        // Least-squares slope, in bytes per 10 minutes.
-        var xs = points.Select(p => p.At.TotalMinutes / 10).ToArray();
+        // Least-squares slope in bytes per 10 minutes, after the first minute (JIT, pools and GC
+        // budgets warm up there).
         var ys = points.Select(p => (double)p.Value).ToArray();
+        var steady = points.Where(p => p.At >= Warmup).ToList();
+        if (steady.Count < 2)
+        {
+            steady = points;
+        }
+
+        var xs = steady.Select(p => p.At.TotalMinutes / 10).ToArray();
+        var sy = steady.Select(p => (double)p.Value).ToArray();
         var mx = xs.Average();
-        var my = ys.Average();
+        var my = sy.Average();
         var sxx = xs.Sum(x => (x - mx) * (x - mx));
-        var slope = sxx == 0 ? 0 : xs.Zip(ys).Sum(p => (p.First - mx) * (p.Second - my)) / sxx;
+        var slope = sxx == 0 ? 0 : xs.Zip(sy).Sum(p => (p.First - mx) * (p.Second - my)) / sxx;
         return $"| {name} | {M(ys[0])} | {M(ys.Min())} | {M(ys.Max())} | {M(ys[^1])} | {(slope >= 0 ? "+" : string.Empty)}{M(slope)} |";
     }
 

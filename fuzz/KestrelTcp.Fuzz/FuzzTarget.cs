@@ -5,8 +5,8 @@ namespace KestrelTcp.Fuzz;
 
 /// <summary>
 /// The fuzzing check, shared by the afl++ harness and the replay test. An input is
-/// <c>[kind][parameters][split seed][stream...]</c>: the first byte picks the codec (and, for length
-/// prefixes, the adjustment), the second its parameters, the third how the stream is cut into reads.
+/// <c>[kind][parameters][split seed][stream...]</c>: the low four bits of the first byte pick the codec (the high four, minus 8,
+/// are a length prefix's adjustment), the second its parameters, the third how the stream is cut into reads.
 /// The stream is decoded whole, in the cut reads (each read a new segment of a multi-segment buffer)
 /// and with the span parser; only <see cref="FramingException"/> may come out of a decoder, every frame
 /// must fit <see cref="FrameCodec.MaxFrameBytes"/>, no decoder may hold more than one frame's worth of
@@ -49,7 +49,7 @@ internal static class FuzzTarget
     public static FrameCodec CreateCodec(byte kind, byte parameters)
     {
         var max = 1 + (parameters % 64);
-        return (kind % 5) switch
+        return ((kind & 0x0F) % 5) switch
         {
             0 => new RawCodec(max),
             1 => new LineCodec(max),
