@@ -8,6 +8,12 @@ using LoadRunner;
 //   --servers a,b  --scenarios x,y   subsets (keys from ServerSpec / Scenario)
 //   --scale                 also run the scale measurements (idle sessions, churn, staleness)
 //   --no-write              print, do not touch bench/RESULTS.md
+if (args.Length > 0 && args[0] == "soak")
+{
+    // bench/soak.sh: mixed traffic, churn, dashboards and kicks for --minutes N; see SoakRun.
+    return await SoakRun.RunAsync(args[1..]);
+}
+
 var options = RunOptions.Parse(args);
 var servers = ServerSpec.All.Where(s => options.Servers is null || options.Servers.Contains(s.Key)).ToList();
 var scenarios = Scenario.All.Where(s => options.Scenarios is null || options.Scenarios.Contains(s.Name)).ToList();
@@ -50,3 +56,5 @@ if (options.Write)
     ResultsWriter.Save(report);
     Console.WriteLine($"Written to {Paths.Results}");
 }
+
+return 0;
