@@ -67,7 +67,7 @@ public sealed class AdmissionEndToEndTests
     public async Task RepeatedOversizeFramesBanTheAddressUntilTheBanExpires()
     {
         await using var server = await TestServer.StartAsync(
-            Settings.Listener("strict", "Echo", extra: [("Framing:MaxFrameBytes", "16"), ("Admission:Ban:Violations", "2"), ("Admission:Ban:Window", "00:01:00"), ("Admission:Ban:Duration", "00:00:02")]),
+            Settings.Listener("strict", "Echo", extra: [("Framing:MaxFrameBytes", "16"), ("Admission:Ban:Violations", "2"), ("Admission:Ban:Window", "00:01:00"), ("Admission:Ban:Duration", "00:00:03")]),
             includeDefaultListener: false);
         var registry = server.GetRequiredService<SessionRegistry>();
         for (var i = 0; i < 2; i++)
@@ -84,8 +84,8 @@ public sealed class AdmissionEndToEndTests
         Assert.StartsWith("Banned", registry.RecentlyClosed().First(s => s.CloseReason == CloseReason.Refused).CloseDetail, StringComparison.Ordinal);
         Assert.Equal(1, await RejectionsAsync(server, "strict", "banned"));
 
-        // The ban lasts two seconds; after it the address is served again.
-        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        // The ban lasts three seconds; after it the address is served again.
+        await Task.Delay(TimeSpan.FromSeconds(3.2));
         await using var back = await server.ConnectAsync("strict");
         await back.SendLineAsync("hello");
         Assert.Equal("hello", await back.ReceiveLineAsync());
