@@ -15,6 +15,7 @@ namespace KestrelTcp.Server.Api;
 /// <param name="RejectedTotal">Connections refused at the limit since start.</param>
 /// <param name="IdleTimeoutSeconds">The idle timeout in seconds (0 = off).</param>
 /// <param name="Tls">Whether the listener uses TLS.</param>
+/// <param name="Rejections">Connections refused since start, by reason.</param>
 public sealed record ListenerInfo(
     string Name,
     string Address,
@@ -26,4 +27,5 @@ public sealed record ListenerInfo(
     long AcceptedTotal,
     long RejectedTotal,
     double IdleTimeoutSeconds,
-    bool Tls);
+    bool Tls,
+    ListenerRejections Rejections);

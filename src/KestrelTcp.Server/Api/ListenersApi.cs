@@ -1,3 +1,4 @@
+using KestrelTcp.Server.Admission;
 using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,7 +30,13 @@ internal static class ListenersApi
         listener.AcceptedTotal,
         listener.RejectedTotal,
         listener.Options.IdleTimeout.TotalSeconds,
-        Tls: listener.Options.Tls is not null);
+        Tls: listener.Options.Tls is not null,
+        new ListenerRejections(
+            listener.RejectedTotal,
+            listener.Admission.RejectedCount(AdmissionRejection.AddressLimit),
+            listener.Admission.RejectedCount(AdmissionRejection.Rate),
+            listener.Admission.RejectedCount(AdmissionRejection.Denied),
+            listener.Admission.RejectedCount(AdmissionRejection.Banned)));
 
     private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> Broadcast(string name, SendRequest request, SessionCommands commands, HttpContext http)
     {

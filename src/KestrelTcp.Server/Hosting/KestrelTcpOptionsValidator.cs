@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using KestrelTcp.Server.Admission;
 using KestrelTcp.Server.Security;
 using Microsoft.Extensions.Options;
 
@@ -100,6 +101,8 @@ internal sealed partial class KestrelTcpOptionsValidator : IValidateOptions<Kest
             {
                 errors.AddRange(ListenerTls.Validate($"{path}:Tls", listener.Tls));
             }
+
+            errors.AddRange(AdmissionOptionsValidator.Validate($"{path}:Admission", listener.Admission, listener.MaxConnections));
         }
 
         if (options.History.Frames is < 0 or > 10_000)

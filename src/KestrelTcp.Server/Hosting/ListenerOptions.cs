@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using KestrelTcp.Protocols;
+using KestrelTcp.Server.Admission;
 
 namespace KestrelTcp.Server.Hosting;
 
@@ -53,6 +54,9 @@ public sealed class ListenerOptions
     /// <c>UnsafePreferInlineScheduling</c>) instead of handing every read to the thread pool. Sessions never
     /// block, so this only removes thread hops. Default on; TLS listeners always use the thread pool.</summary>
     public bool InlineScheduling { get; set; } = true;
+
+    /// <summary>Per-address limits, CIDR allow and deny lists and bans; all off by default.</summary>
+    public ListenerAdmissionOptions Admission { get; set; } = new();
 
     /// <summary>TLS for this listener; null (the default) for plain TCP.</summary>
     public ListenerTlsOptions? Tls { get; set; }

@@ -32,4 +32,8 @@ public enum CloseReason
 
     /// <summary>An unexpected error; the detail and the log say which.</summary>
     Error,
+
+    /// <summary>Admission control refused the connection: the detail says why (per-address limit, rate,
+    /// denied by CIDR, banned).</summary>
+    Refused,
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using KestrelTcp.Protocols;
+using KestrelTcp.Server.Admission;
 using KestrelTcp.Server.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -21,7 +22,11 @@ internal sealed class Listener
         Name = name;
         Options = options;
         Codec = options.Framing.CreateCodec();
+        Admission = new AdmissionControl(options.Admission, TimeProvider.System);
     }
+
+    /// <summary>This listener's per-address admission control.</summary>
+    public AdmissionControl Admission { get; }
 
     public string Name { get; }
 

@@ -1,3 +1,5 @@
+using System.Net;
+using KestrelTcp.Server.Admission;
 using KestrelTcp.Server.Hosting;
 using Microsoft.AspNetCore.Connections;
 
@@ -35,6 +37,29 @@ internal sealed class ListenerConnectionMiddleware
             return;
         }
 
+        var remote = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        var rejection = _listener.Admission.TryAdmit(remote, out var ticket);
+        if (rejection != AdmissionRejection.None)
+        {
+            var detail = Describe(rejection, remote);
+            _logger.ConnectionRefused(connection.ConnectionId, _listener.Name, rejection, detail);
+            Refuse(connection, CloseReason.Refused, detail);
+            return;
+        }
+
+        try
+        {
+            await AcceptAsync(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            var outcome = connection.Features.Get<SessionOutcomeFeature>()?.CloseReason;
+            _listener.Admission.Release(ticket, outcome is CloseReason.FrameTooLarge or CloseReason.InvalidFrame);
+        }
+    }
+
+    private async Task AcceptAsync(ConnectionContext connection)
+    {
         if (!_listener.TryAcquireConnection())
         {
             var detail = $"Listener '{_listener.Name}' is at its limit of {_listener.Options.MaxConnections} connections.";
@@ -59,6 +84,11 @@ internal sealed class ListenerConnectionMiddleware
         try
         {
             connection.Features.Set(_feature);
+            if (_listener.Admission.CountsViolations)
+            {
+                connection.Features.Set(new SessionOutcomeFeature());
+            }
+
             await _next(connection).ConfigureAwait(false);
         }
         finally
@@ -66,6 +96,19 @@ internal sealed class ListenerConnectionMiddleware
             _budget.Release();
             _listener.ReleaseConnection();
         }
+    }
+
+    private string Describe(AdmissionRejection rejection, IPAddress? remote)
+    {
+        var options = _listener.Options.Admission;
+        return rejection switch
+        {
+            AdmissionRejection.AddressLimit => $"Per-address limit: {remote} already has {options.MaxConnectionsPerAddress} connections to listener '{_listener.Name}'.",
+            AdmissionRejection.Rate => $"Rate: {remote} opened more than {options.MaxNewConnectionsPerSecondPerAddress} connections to listener '{_listener.Name}' in one second.",
+            AdmissionRejection.Denied => $"Denied by CIDR: {remote} is not allowed on listener '{_listener.Name}'.",
+            AdmissionRejection.Banned => $"Banned: {remote} broke the framing {options.Ban.Violations} times within {options.Ban.Window} and is refused for {options.Ban.Duration}.",
+            _ => rejection.ToString(),
+        };
     }
 
     private void Refuse(ConnectionContext connection, CloseReason reason, string detail)

@@ -43,6 +43,7 @@ internal sealed class TcpSessionHandler : ConnectionHandler
         finally
         {
             _registry.Remove(session);
+            connection.Features.Get<SessionOutcomeFeature>()?.CloseReason = session.CloseReason;
             _logger.SessionClosed(session.Id, session.CloseReason ?? CloseReason.Error, session.CloseDetail);
         }
     }
