@@ -1,5 +1,6 @@
 using KestrelTcp.Protocols;
 using KestrelTcp.Server.Hosting;
+using KestrelTcp.Server.Sessions;
 
 namespace KestrelTcp.Server.Api;
 

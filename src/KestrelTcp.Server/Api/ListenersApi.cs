@@ -1,4 +1,3 @@
-using KestrelTcp.Server.Admission;
 using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,12 +30,7 @@ internal static class ListenersApi
         listener.RejectedTotal,
         listener.Options.IdleTimeout.TotalSeconds,
         Tls: listener.Options.Tls is not null,
-        new ListenerRejections(
-            listener.RejectedTotal,
-            listener.Admission.RejectedCount(AdmissionRejection.AddressLimit),
-            listener.Admission.RejectedCount(AdmissionRejection.Rate),
-            listener.Admission.RejectedCount(AdmissionRejection.Denied),
-            listener.Admission.RejectedCount(AdmissionRejection.Banned)));
+        listener.Rejections);
 
     private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> Broadcast(string name, SendRequest request, SessionCommands commands, HttpContext http)
     {

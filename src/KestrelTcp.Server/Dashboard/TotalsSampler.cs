@@ -67,7 +67,7 @@ internal sealed class TotalsSampler
     {
         var seconds = _previousTimestamp == 0 ? 0 : Stopwatch.GetElapsedTime(_previousTimestamp, now).TotalSeconds;
         var listeners = new ListenerTotals[_listeners.All.Count];
-        var sum = new ListenerTotals(string.Empty, 0, 0, 0, 0, 0, 0, 0);
+        var sum = new ListenerTotals(string.Empty, 0, 0, 0, 0, 0, 0, 0, ListenerRejections.None);
         for (var i = 0; i < listeners.Length; i++)
         {
             var listener = _listeners.All[i];
@@ -82,7 +82,8 @@ internal sealed class TotalsSampler
                 Rate(current.FramesIn, previous.FramesIn, seconds),
                 Rate(current.FramesOut, previous.FramesOut, seconds),
                 Rate(current.BytesIn, previous.BytesIn, seconds),
-                Rate(current.BytesOut, previous.BytesOut, seconds));
+                Rate(current.BytesOut, previous.BytesOut, seconds),
+                listener.Rejections);
             listeners[i] = totals;
             sum = sum with
             {
@@ -93,6 +94,7 @@ internal sealed class TotalsSampler
                 FramesOutPerSecond = sum.FramesOutPerSecond + totals.FramesOutPerSecond,
                 BytesInPerSecond = sum.BytesInPerSecond + totals.BytesInPerSecond,
                 BytesOutPerSecond = sum.BytesOutPerSecond + totals.BytesOutPerSecond,
+                Rejections = sum.Rejections.Plus(totals.Rejections),
             };
         }
 

@@ -51,6 +51,14 @@ internal sealed class Listener
 
     public long RejectedTotal => Interlocked.Read(ref _rejected);
 
+    /// <summary>Connections refused since start, by reason: the listener's limit and its admission control.</summary>
+    public ListenerRejections Rejections => new(
+        RejectedTotal,
+        Admission.RejectedCount(AdmissionRejection.AddressLimit),
+        Admission.RejectedCount(AdmissionRejection.Rate),
+        Admission.RejectedCount(AdmissionRejection.Denied),
+        Admission.RejectedCount(AdmissionRejection.Banned));
+
     /// <summary>Takes a connection slot, or returns false when the listener is at its limit.</summary>
     public bool TryAcquireConnection()
     {

@@ -54,23 +54,46 @@ function renderListeners() {
     chip.append(
       el('strong', null, listener.name),
       el('span', 'chip-count', '–'),
+      el('span', 'chip-refused'),
       el('span', 'chip-detail', `${listener.endPoint} · ${listener.mode} · ${listener.framing}`),
     );
     return chip;
   }));
 }
 
-/** Each listener's chip shows its live sessions; its rates are in the tooltip. */
+const refusalLabels = {
+  connectionLimit: 'at the connection limit',
+  addressLimit: 'at the per-address limit',
+  rate: 'over the per-address rate',
+  denied: 'denied by address',
+  banned: 'banned',
+};
+
+/** "12 refused", and what refused them, from a listener's rejection counts. */
+function refusals(rejections) {
+  const total = Object.keys(refusalLabels).reduce((sum, key) => sum + (rejections?.[key] ?? 0), 0);
+  const reasons = Object.entries(refusalLabels)
+    .filter(([key]) => (rejections?.[key] ?? 0) > 0)
+    .map(([key, label]) => `${count(rejections[key])} ${label}`);
+  return { total, text: reasons.length ? `refused since start: ${reasons.join(', ')}` : 'no connection refused' };
+}
+
+/** Each listener's chip shows its live sessions and refused connections; its rates and reasons are in the tooltip. */
 function renderListenerTotals(totals) {
   for (const chip of byId('listener-summary').children) {
     const listener = store.listeners.find((l) => l.name === chip.dataset.listener);
     const t = totals.listeners.find((l) => l.name === chip.dataset.listener);
     if (!listener || !t) continue;
     setText(chip.querySelector('.chip-count'), count(t.sessions));
+    const refused = refusals(t.rejections);
+    const badge = chip.querySelector('.chip-refused');
+    setHidden(badge, refused.total === 0);
+    setText(badge, refused.total ? `${count(refused.total)} refused` : '');
     chip.title = [
       `${listener.name}: ${listener.mode}, ${listener.framing}, up to ${count(listener.maxConnections)} connections`,
       `${count(t.sessions)} sessions · ${rate(t.connectsPerSecond)} connects/s · ${rate(t.disconnectsPerSecond)} disconnects/s`,
       `in ${rate(t.framesInPerSecond)} frames/s, ${byteRate(t.bytesInPerSecond)} · out ${rate(t.framesOutPerSecond)} frames/s, ${byteRate(t.bytesOutPerSecond)}`,
+      refused.text,
     ].join('\n');
   }
 }

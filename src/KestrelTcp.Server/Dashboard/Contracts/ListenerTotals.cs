@@ -1,3 +1,5 @@
+using KestrelTcp.Server.Sessions;
+
 namespace KestrelTcp.Server.Dashboard.Contracts;
 
 /// <summary>One listener's share of <see cref="ServerTotals"/>; rates are per second over the last sample.</summary>
@@ -9,6 +11,7 @@ namespace KestrelTcp.Server.Dashboard.Contracts;
 /// <param name="FramesOutPerSecond">Frames sent per second.</param>
 /// <param name="BytesInPerSecond">Bytes received per second.</param>
 /// <param name="BytesOutPerSecond">Bytes sent per second.</param>
+/// <param name="Rejections">Connections refused since start, by reason.</param>
 public sealed record ListenerTotals(
     string Name,
     int Sessions,
@@ -17,4 +20,5 @@ public sealed record ListenerTotals(
     double FramesInPerSecond,
     double FramesOutPerSecond,
     double BytesInPerSecond,
-    double BytesOutPerSecond);
+    double BytesOutPerSecond,
+    ListenerRejections Rejections);
