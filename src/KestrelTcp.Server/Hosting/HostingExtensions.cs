@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Connections;
 using KestrelTcp.Server.Security;
@@ -23,24 +22,42 @@ internal static class HostingExtensions
 
         // Registered after Kestrel's own socket transport, so Kestrel asks it first; it takes only the
         // endpoints of inline session listeners and leaves the rest to the default transport.
-        builder.Services.AddSingleton<IConnectionListenerFactory, SessionTransportFactory>();
+        builder.Services.AddSingleton<SessionTransportFactory>();
+        builder.Services.AddSingleton<IConnectionListenerFactory>(services => services.GetRequiredService<SessionTransportFactory>());
+
+        // Registered last, so Kestrel asks it first for every endpoint: each accept waits for a place in
+        // the descriptor budget (DescriptorBudget), on the TCP ports and the HTTP ports alike.
+        builder.Services.AddSingleton<IConnectionListenerFactory, DescriptorGatedTransportFactory>();
+        builder.Services.AddSingleton<IValidateOptions<HttpLimitsOptions>, HttpLimitsOptionsValidator>();
+        builder.Services.AddOptions<HttpLimitsOptions>()
+            .BindConfiguration(HttpLimitsOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<HttpConnectionBudget>();
+        builder.Services.AddHostedService<HttpIdleSweeper>();
+        builder.Services.AddTransient<IStartupFilter, HttpActivityStartupFilter>();
         var urls = HttpEndpoints.Read(builder.Configuration);
         builder.Services.AddTransient<IStartupFilter, HostingUrlsStartupFilter>();
         builder.Services.AddOptions<KestrelServerOptions>()
-            .Configure<ListenerCatalog, SessionRegistry, ILoggerFactory, DescriptorBudget>((kestrel, catalog, registry, loggers, budget) =>
+            .Configure<ListenerCatalog, SessionRegistry, ILoggerFactory, DescriptorBudget, IServiceProvider>((kestrel, catalog, registry, loggers, budget, services) =>
             {
                 var logger = loggers.CreateLogger("KestrelTcp.Server.Sessions.Listener");
                 if (budget.Limit > 0)
                 {
                     logger.DescriptorBudgetSet(budget.MaxSessions, budget.Limit, budget.OpenAtStart, DescriptorBudget.Reserve);
+                    logger.DescriptorSplit(budget.Limit, budget.OpenAtStart, budget.MaxSessions, budget.MaxHttpConnections, budget.MaxAnonymousHttpConnections, DescriptorBudget.Reserve);
                 }
+
+                var http = services.GetRequiredService<IOptions<HttpLimitsOptions>>().Value;
+                kestrel.Limits.KeepAliveTimeout = http.KeepAliveTimeout;
+                kestrel.Limits.RequestHeadersTimeout = http.RequestHeadersTimeout;
+                kestrel.Limits.MaxConcurrentUpgradedConnections = budget.MaxHttpConnections;
                 foreach (var listener in catalog.All)
                 {
                     KestrelTcpOptionsValidator.TryParseAddress(listener.Options.Address, out var address);
                     // Plain listeners run their sessions inline on the socket thread (SessionTransportFactory);
                     // a TLS handshake is too much work for that thread, so TLS listeners use the thread pool.
                     var inline = listener.Options.InlineScheduling && listener.Options.Tls is null;
-                    var endPoint = inline ? new InlineSessionEndPoint(address, listener.Options.Port) : new IPEndPoint(address, listener.Options.Port);
+                    var endPoint = inline ? new InlineSessionEndPoint(address, listener.Options.Port) : new SessionEndPoint(address, listener.Options.Port);
                     kestrel.Listen(endPoint, listenOptions =>
                     {
                         listener.ListenOptions = listenOptions;
@@ -56,7 +73,8 @@ internal static class HostingExtensions
                     });
                 }
 
-                HttpEndpoints.Bind(kestrel, urls);
+                var httpBudget = services.GetRequiredService<HttpConnectionBudget>();
+                HttpEndpoints.Bind(kestrel, urls, listenOptions => listenOptions.Use(httpBudget.Middleware));
             });
 
         builder.Services.AddOptions<HostOptions>()

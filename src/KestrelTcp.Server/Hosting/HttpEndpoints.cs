@@ -38,7 +38,8 @@ internal static class HttpEndpoints
     private static OptionsValidationException Invalid(string message) =>
         new(WebHostDefaults.ServerUrlsKey, typeof(KestrelServerOptions), [message]);
 
-    public static void Bind(KestrelServerOptions kestrel, string urls)
+    /// <summary>Binds each URL; <paramref name="connection"/> runs first on each endpoint (before TLS).</summary>
+    public static void Bind(KestrelServerOptions kestrel, string urls, Action<ListenOptions> connection)
     {
         foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -58,7 +59,13 @@ internal static class HttpEndpoints
             }
 
             var https = address.Scheme == "https";
-            Action<ListenOptions> configure = https ? static o => o.UseHttps() : static _ => { };
+            Action<ListenOptions> configure = https
+                ? o =>
+                {
+                    connection(o);
+                    o.UseHttps();
+                }
+                : connection;
             if (address.Host is "localhost" && address.Port != 0)
             {
                 kestrel.ListenLocalhost(address.Port, configure);

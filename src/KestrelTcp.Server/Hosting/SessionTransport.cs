@@ -12,7 +12,7 @@ namespace KestrelTcp.Server.Hosting;
 /// <see cref="SessionTransportFactory"/> tells those listeners apart from the HTTP endpoints and TLS
 /// listeners, which stay on Kestrel's default socket transport.
 /// </summary>
-internal sealed class InlineSessionEndPoint(IPAddress address, int port) : IPEndPoint(address, port);
+internal sealed class InlineSessionEndPoint(IPAddress address, int port) : SessionEndPoint(address, port);
 
 /// <summary>
 /// The transport of the listeners whose sessions run inline. A session's read and write loops never

@@ -88,6 +88,9 @@ internal static class SecurityExtensions
         app.UseMiddleware<OriginCheckMiddleware>();
         app.UseWhen(context => PublicPaths.IsLoginAsset(context.Request.Path), login => login.UseStaticFiles());
         app.UseAuthentication();
+
+        // A request that signed in moves its connection to the signed-in share of the HTTP budget.
+        app.UseSignedInHttpConnections();
         app.UseAuthorization();
         return app;
     }
