@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using System.Text;
 using KestrelTcp.Server.Sessions;
 using KestrelTcp.Server.Tests.Helpers;
 using KestrelTcp.Testing;
@@ -11,6 +13,7 @@ namespace KestrelTcp.Server.Tests.Reliability;
 public sealed class EchoFaultTests
 {
     private const int Rounds = 20;
+    private const int ResetRounds = 40;
 
     [Theory]
     [InlineData(true)]
@@ -70,6 +73,33 @@ public sealed class EchoFaultTests
             Assert.True(await client.WaitForCloseAsync());
             Assert.Equal(CloseReason.InvalidFrame, await CloseReasonOfAsync(registry, id));
         }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task APeerResetInTheMiddleOfAFrameIsRecordedAsAReset(bool inline)
+    {
+        var settings = Settings.Listener("echo", "Echo", "Line", ("InlineScheduling", inline ? "true" : "false"));
+        await using var server = await TestServer.StartAsync(settings, includeDefaultListener: false);
+        var registry = server.GetRequiredService<SessionRegistry>();
+        var lines = Encoding.ASCII.GetBytes("one\ntwo\nthree\nhalf a li");
+        var reasons = new List<CloseReason?>();
+
+        for (var round = 0; round < ResetRounds; round++)
+        {
+            await using var client = await server.ConnectAsync("echo");
+            var id = await server.SessionIdOfAsync(client);
+
+            // Whole lines (echoed while the reset arrives) and half of one, then an abortive close.
+            await client.SendAsync(lines);
+            client.Socket.LingerState = new LingerOption(true, 0);
+            client.Socket.Close();
+
+            reasons.Add(await CloseReasonOfAsync(registry, id));
+        }
+
+        Assert.All(reasons, reason => Assert.Equal(CloseReason.ConnectionReset, reason));
     }
 
     /// <summary>The recorded close reason of session <paramref name="id"/>, once it is among the recently closed.</summary>
