@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using KestrelTcp.Server.Sessions;
@@ -39,6 +40,48 @@ public sealed class EchoFaultTests
             Assert.True(await client.WaitForCloseAsync());
             Assert.Equal(CloseReason.FrameTooLarge, await CloseReasonOfAsync(registry, id));
         }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task EchoesStillWaitingForASlowReaderAreDrainedBeforeTheFramingClose(bool inline)
+    {
+        var settings = Settings.Listener(
+            "echo",
+            "Echo",
+            "Line",
+            ("Framing:MaxFrameBytes", "16"),
+            ("OutboundQueueBytes", "33554432"),
+            ("InlineScheduling", inline ? "true" : "false"));
+        await using var server = await TestServer.StartAsync(settings, includeDefaultListener: false);
+        var registry = server.GetRequiredService<SessionRegistry>();
+
+        // A small receive buffer and no reading until everything is sent: when the bad line arrives the
+        // writer is still blocked on a flush, with echoes queued behind it (4 MB, inside the 32 MiB queue).
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096, NoDelay = true };
+        await socket.ConnectAsync(server.TcpEndPoint("echo")).WaitAsync(TimeSpan.FromSeconds(10));
+        await using var client = new TestTcpClient(socket);
+        var id = await server.SessionIdOfAsync(client);
+        const int Lines = 400_000;
+        var text = new StringBuilder();
+        for (var i = 0; i < Lines; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{i:D9}\n");
+        }
+
+        text.Append(new string('x', 100)).Append('\n');
+        await client.SendAsync(text.ToString());
+        var session = registry.All.Single(s => s.Id == id);
+        await Eventually.WaitAsync(() => session.IsClosed, TimeSpan.FromSeconds(10), "the framing close");
+
+        for (var i = 0; i < Lines; i++)
+        {
+            Assert.Equal(i.ToString("D9", CultureInfo.InvariantCulture), await client.ReceiveLineAsync());
+        }
+
+        Assert.True(await client.WaitForCloseAsync());
+        Assert.Equal(CloseReason.FrameTooLarge, await CloseReasonOfAsync(registry, id));
     }
 
     [Theory]
