@@ -83,8 +83,9 @@ internal sealed partial class Session
                         }
                         finally
                         {
-                            // Echoes decoded before a bad frame still go out (or, if the session is
-                            // closing, go back to the pool with the rest of the queue).
+                            // Echoes decoded before a bad frame still go out: the framing close below
+                            // wakes the writer and drains the queue (a session already closing for
+                            // another reason returns them to the pool with the rest of the queue).
                             QueueEchoBlock();
                         }
                     }
@@ -116,6 +117,9 @@ internal sealed partial class Session
         }
         catch (FramingException ex)
         {
+            // Flush what was accepted, then close: the frames decoded before the bad one are queued (see
+            // the finally above) but the writer was not woken, and this close drains the queue.
+            FlushOutbound();
             var reason = ex.Error == FramingError.FrameTooLarge ? Sessions.CloseReason.FrameTooLarge : Sessions.CloseReason.InvalidFrame;
             if (Close(reason, ex.Message))
             {

@@ -161,7 +161,8 @@ internal sealed partial class Session
 
     /// <summary>
     /// Closes the session once; later calls do nothing and return false. Kicks, errors and slow
-    /// consumers drop what is queued; a client that closed and a server shutdown let the queue drain first.
+    /// consumers drop what is queued; a client that closed, a server shutdown and a framing violation
+    /// (the echoes of the frames before the bad one) let the queue drain first.
     /// </summary>
     public bool Close(CloseReason reason, string? detail = null)
     {
@@ -172,7 +173,7 @@ internal sealed partial class Session
 
         Volatile.Write(ref _closeDetail, detail);
         Volatile.Write(ref _closedAtTicks, DateTime.UtcNow.Ticks);
-        var drain = reason is Sessions.CloseReason.ClientClosed or Sessions.CloseReason.ServerShutdown;
+        var drain = reason is Sessions.CloseReason.ClientClosed or Sessions.CloseReason.ServerShutdown or Sessions.CloseReason.FrameTooLarge or Sessions.CloseReason.InvalidFrame;
         Volatile.Write(ref _drainOnClose, drain ? 1 : 0);
 
         _outbound.Complete();

@@ -56,6 +56,10 @@ internal sealed class EventLoopConnection : ConnectionContext,
     private bool _closed;
     private bool _closedFired;
 
+    // Guarded by _gate: the reset the sender saw. Its send took the socket's error and the shutdown after
+    // it makes the next recv return 0, so without this the read side would take a reset for a clean end.
+    private ConnectionResetException? _sendReset;
+
     public EventLoopConnection(Socket socket, EventLoop loop, PipeOptions inputOptions, PipeOptions outputOptions, ILogger logger)
     {
         _socket = socket;
@@ -330,6 +334,8 @@ internal sealed class EventLoopConnection : ConnectionContext,
             {
                 error ??= _abortReason;
             }
+
+            error ??= _sendReset;
         }
 
         _input.Writer.Complete(error);
@@ -413,7 +419,15 @@ internal sealed class EventLoopConnection : ConnectionContext,
 
                     if (errno != EAGAIN)
                     {
-                        throw new ConnectionResetException($"The connection was reset while sending (errno {errno}).");
+                        // Kept for the input at once (like Kestrel's socket transport keeps its shutdown
+                        // reason): the loop's next recv finds no error left and returns 0.
+                        var reset = new ConnectionResetException($"The connection was reset while sending (errno {errno}).");
+                        lock (_gate)
+                        {
+                            _sendReset ??= reset;
+                        }
+
+                        throw reset;
                     }
 
                     if (!await WaitWritableAsync().ConfigureAwait(false))
