@@ -7,8 +7,9 @@ namespace KestrelTcp.Server.Security;
 
 /// <summary>
 /// Authenticates requests that carry an <c>X-Api-Key</c> header (REST calls and the hub's negotiate and
-/// WebSocket requests). Invalid keys are counted per source address; an address that sends too many is
-/// refused for a while without checking, like a locked user name.
+/// WebSocket requests). Invalid keys are counted per source address; an address that sends too many has
+/// its invalid keys refused for a while, like a locked user name. A valid key is checked first and always
+/// signs in: another client's wrong keys from the same address never lock a correct credential out.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler : AuthenticationHandler<AuthenticationSchemeOptions>
 {
@@ -39,6 +40,15 @@ internal sealed class ApiKeyAuthenticationHandler : AuthenticationHandler<Authen
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
+        // The key is checked before the lock: a valid key always signs in, so someone else's wrong keys
+        // from the same address (a shared NAT, a proxy) cannot lock its owner out. Only invalid keys are
+        // counted, and only they are refused while the address is locked.
+        if (values.Count == 1 && _keys.TryFind(values.ToString(), out var account))
+        {
+            var principal = SecurityClaims.CreatePrincipal(account.Name, account.Role, ActorKind.ApiKey, account.Stamp, Scheme.Name);
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
+        }
+
         var source = SecurityClaims.FormatAddress(Context.Connection.RemoteIpAddress);
         var throttleKey = $"apikey:{source}";
         if (_throttle.IsLocked(throttleKey, out var remaining))
@@ -47,19 +57,13 @@ internal sealed class ApiKeyAuthenticationHandler : AuthenticationHandler<Authen
             return Fail($"Too many invalid API keys from this address; try again in {FailureThrottle.Describe(remaining)}.");
         }
 
-        if (values.Count != 1 || !_keys.TryFind(values.ToString(), out var account))
+        _logger.ApiKeyRejected(source);
+        if (_throttle.RecordFailure(throttleKey, out var lockedFor))
         {
-            _logger.ApiKeyRejected(source);
-            if (_throttle.RecordFailure(throttleKey, out var lockedFor))
-            {
-                _logger.ApiKeysLockedOut(source, lockedFor);
-            }
-
-            return Fail("The API key is not valid.");
+            _logger.ApiKeysLockedOut(source, lockedFor);
         }
 
-        var principal = SecurityClaims.CreatePrincipal(account.Name, account.Role, ActorKind.ApiKey, account.Stamp, Scheme.Name);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
+        return Fail("The API key is not valid.");
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
