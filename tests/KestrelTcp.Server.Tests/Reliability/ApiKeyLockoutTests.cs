@@ -62,4 +62,54 @@ public sealed class ApiKeyLockoutTests
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.Unauthorized, s.Status));
         Assert.Equal([false, false, false, false, false, true], statuses.Select(s => s.RetryAfter));
     }
+
+    [Fact]
+    public async Task UnseenKeysWaitForAPasswordCheckSlotWhileKnownKeysNeedNone()
+    {
+        var lockout = $"{SecurityOptions.SectionName}:Lockout";
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            [$"{lockout}:MaxConcurrentVerifications"] = "1",
+            [$"{lockout}:VerificationWait"] = "00:00:00.200",
+        });
+        var gate = server.App.Services.GetRequiredService<PasswordVerificationGate>();
+        using var operatorClient = server.CreateHttpClient();
+        using var firstUse = await operatorClient.GetAsync("/api/listeners").Within();
+        var verifiedOnce = gate.Verifications;
+
+        // Hold the only slot, as a flood of wrong keys (or sign-ins) being hashed would.
+        Assert.True(await gate.TryEnterAsync().Within());
+        HttpResponseMessage known, unseen, bad;
+        try
+        {
+            known = await operatorClient.GetAsync("/api/listeners").Within();
+            using var viewer = server.CreateHttpClient(TestRole.Viewer);
+            unseen = await viewer.GetAsync("/api/listeners").Within();
+            using var guesser = server.CreateAnonymousHttpClient();
+            guesser.DefaultRequestHeaders.Add(AuthSchemes.ApiKeyHeader, "ktcp_guess");
+            bad = await guesser.GetAsync("/api/listeners").Within();
+        }
+        finally
+        {
+            gate.Exit();
+        }
+
+        using (known)
+        using (unseen)
+        using (bad)
+        {
+            Assert.Equal(HttpStatusCode.OK, firstUse.StatusCode);
+            Assert.Equal(1, verifiedOnce);
+            Assert.Equal(HttpStatusCode.OK, known.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, unseen.StatusCode);
+            Assert.Equal("1", Assert.Single(unseen.Headers.GetValues("Retry-After")));
+            Assert.Contains("being checked right now", await unseen.ProblemDetailAsync().Within());
+            Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
+            Assert.Equal(verifiedOnce, gate.Verifications);
+        }
+
+        using var viewerLater = server.CreateHttpClient(TestRole.Viewer);
+        using var afterwards = await viewerLater.GetAsync("/api/listeners").Within();
+        Assert.Equal(HttpStatusCode.OK, afterwards.StatusCode);
+    }
 }
