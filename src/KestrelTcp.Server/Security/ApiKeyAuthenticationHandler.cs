@@ -7,8 +7,9 @@ namespace KestrelTcp.Server.Security;
 
 /// <summary>
 /// Authenticates requests that carry an <c>X-Api-Key</c> header (REST calls and the hub's negotiate and
-/// WebSocket requests). Invalid keys are counted per source address; an address that sends too many is
-/// refused for a while without checking, like a locked user name.
+/// WebSocket requests). Invalid keys are counted per source address; an address that sends too many has
+/// its invalid keys refused for a while, like a locked user name. A valid key is checked first and always
+/// signs in: another client's wrong keys from the same address never lock a correct credential out.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler : AuthenticationHandler<AuthenticationSchemeOptions>
 {
@@ -17,6 +18,7 @@ internal sealed class ApiKeyAuthenticationHandler : AuthenticationHandler<Authen
 
     private readonly ApiKeyStore _keys;
     private readonly FailureThrottle _throttle;
+    private readonly PasswordVerificationGate _gate;
     private readonly ILogger<ApiKeyAuthenticationHandler> _logger;
 
     public ApiKeyAuthenticationHandler(
@@ -24,19 +26,46 @@ internal sealed class ApiKeyAuthenticationHandler : AuthenticationHandler<Authen
         ILoggerFactory loggerFactory,
         UrlEncoder encoder,
         ApiKeyStore keys,
-        FailureThrottle throttle)
+        FailureThrottle throttle,
+        PasswordVerificationGate gate)
         : base(options, loggerFactory, encoder)
     {
         _keys = keys;
         _throttle = throttle;
+        _gate = gate;
         _logger = loggerFactory.CreateLogger<ApiKeyAuthenticationHandler>();
     }
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(AuthSchemes.ApiKeyHeader, out var values))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
+        }
+
+        // The key is checked before the lock: a valid key always signs in, so someone else's wrong keys
+        // from the same address (a shared NAT, a proxy) cannot lock its owner out. Only invalid keys are
+        // counted, and only they are refused while the address is locked. A key seen before costs a
+        // look-up; any other is hashed in one of the few slots shared with sign-ins, so a flood of wrong
+        // keys cannot take every core.
+        if (values.Count == 1)
+        {
+            var key = values.ToString();
+            Account? account = null;
+            var found = _keys.TryFindVerified(key, out account)
+                ? true
+                : await _gate.TryVerifyAsync(() => _keys.TryFind(key, out account), Context.RequestAborted).ConfigureAwait(false);
+            if (found is null)
+            {
+                Context.Items[RetryItem] = PasswordVerificationGate.RetryAfter;
+                return Fail("Too many credentials are being checked right now; try again in a second.");
+            }
+
+            if (found == true && account is not null)
+            {
+                var principal = SecurityClaims.CreatePrincipal(account.Name, account.Role, ActorKind.ApiKey, account.Stamp, Scheme.Name);
+                return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+            }
         }
 
         var source = SecurityClaims.FormatAddress(Context.Connection.RemoteIpAddress);
@@ -47,19 +76,13 @@ internal sealed class ApiKeyAuthenticationHandler : AuthenticationHandler<Authen
             return Fail($"Too many invalid API keys from this address; try again in {FailureThrottle.Describe(remaining)}.");
         }
 
-        if (values.Count != 1 || !_keys.TryFind(values.ToString(), out var account))
+        _logger.ApiKeyRejected(source);
+        if (_throttle.RecordFailure(throttleKey, out var lockedFor))
         {
-            _logger.ApiKeyRejected(source);
-            if (_throttle.RecordFailure(throttleKey, out var lockedFor))
-            {
-                _logger.ApiKeysLockedOut(source, lockedFor);
-            }
-
-            return Fail("The API key is not valid.");
+            _logger.ApiKeysLockedOut(source, lockedFor);
         }
 
-        var principal = SecurityClaims.CreatePrincipal(account.Name, account.Role, ActorKind.ApiKey, account.Stamp, Scheme.Name);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
+        return Fail("The API key is not valid.");
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -81,9 +104,9 @@ internal sealed class ApiKeyAuthenticationHandler : AuthenticationHandler<Authen
             statusCode: StatusCodes.Status403Forbidden,
             title: "Forbidden.").ExecuteAsync(Context);
 
-    private Task<AuthenticateResult> Fail(string message)
+    private AuthenticateResult Fail(string message)
     {
         Context.Items[FailureItem] = message;
-        return Task.FromResult(AuthenticateResult.Fail(message));
+        return AuthenticateResult.Fail(message);
     }
 }

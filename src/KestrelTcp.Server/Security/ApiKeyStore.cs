@@ -27,6 +27,15 @@ internal sealed class ApiKeyStore
 
     public bool IsEmpty => _keys.Length == 0;
 
+    /// <summary>The cheap half of <see cref="TryFind"/>: only keys already verified once (a SHA-256 and a
+    /// dictionary look-up, no PBKDF2), so known keys need no password-check slot.</summary>
+    public bool TryFindVerified(string key, [NotNullWhen(true)] out Account? account)
+    {
+        account = null;
+        return !string.IsNullOrEmpty(key) && key.Length <= MaxKeyLength
+            && _verified.TryGetValue(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key))), out account);
+    }
+
     public bool TryFind(string key, [NotNullWhen(true)] out Account? account)
     {
         account = null;

@@ -20,6 +20,9 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
 
     private const int SchemaVersion = 1;
 
+    /// <summary>0600: the mode of the database and its side files.</summary>
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeProvider _time;
     private readonly ILogger<AuditLog> _logger;
@@ -181,6 +184,7 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
         }
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        CreateOwnerOnly(Path);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = Path,
@@ -213,6 +217,10 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
                 PRAGMA user_version = {SchemaVersion};
                 """;
             command.ExecuteNonQuery();
+
+            // SQLite gives its side files the database's mode; tighten them anyway, should they predate it.
+            RestrictToOwner(Path + "-wal");
+            RestrictToOwner(Path + "-shm");
         }
         catch
         {
@@ -223,5 +231,44 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
         _connection = connection;
         _logger.AuditLogOpened(Path);
         return connection;
+    }
+
+    /// <summary>The audit log names users, addresses and actions: like the Data Protection keys it is for
+    /// the server's own user only (0600). A new file is created with that mode, so it is never readable by
+    /// others, even for a moment; an existing one (from an older version) is tightened.</summary>
+    private static void CreateOwnerOnly(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        if (!File.Exists(path))
+        {
+            try
+            {
+                using var created = new FileStream(path, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.ReadWrite,
+                    UnixCreateMode = OwnerOnly,
+                });
+                return;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Created meanwhile by someone else: tighten it below.
+            }
+        }
+
+        RestrictToOwner(path);
+    }
+
+    private static void RestrictToOwner(string path)
+    {
+        if (!OperatingSystem.IsWindows() && File.Exists(path) && File.GetUnixFileMode(path) != OwnerOnly)
+        {
+            File.SetUnixFileMode(path, OwnerOnly);
+        }
     }
 }

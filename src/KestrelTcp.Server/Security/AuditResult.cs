@@ -13,7 +13,8 @@ public enum AuditResult
     /// <summary>A sign-in with a wrong user name or password.</summary>
     Failed,
 
-    /// <summary>A sign-in refused because the user name is locked after too many failures.</summary>
+    /// <summary>A sign-in refused without checking the password: the user name or the source address is locked
+    /// after too many failures, or every password-check slot was busy.</summary>
     LockedOut,
 
     /// <summary>Authorized, but the request was malformed (for example a payload the framing refuses); nothing was done.</summary>

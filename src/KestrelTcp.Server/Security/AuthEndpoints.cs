@@ -80,10 +80,21 @@ internal static class AuthEndpoints
             http.Response.Headers.RetryAfter = seconds;
             return isForm
                 ? BackToLogin("locked", returnUrl, seconds)
-                : Problem(
-                    StatusCodes.Status429TooManyRequests,
-                    "Too many failed sign-ins.",
-                    $"Too many failed sign-ins for this user name. It is locked; try again in {FailureThrottle.Describe(lockedFor)}.");
+                : outcome.Refusal switch
+                {
+                    LoginRefusal.Busy => Problem(
+                        StatusCodes.Status429TooManyRequests,
+                        "Too many sign-ins at once.",
+                        $"Too many sign-ins are being checked right now; try again in {seconds} s."),
+                    LoginRefusal.AddressLocked => Problem(
+                        StatusCodes.Status429TooManyRequests,
+                        "Too many failed sign-ins.",
+                        $"Too many failed sign-ins from this address. It is locked; try again in {FailureThrottle.Describe(lockedFor)}."),
+                    _ => Problem(
+                        StatusCodes.Status429TooManyRequests,
+                        "Too many failed sign-ins.",
+                        $"Too many failed sign-ins for this user name. It is locked; try again in {FailureThrottle.Describe(lockedFor)}."),
+                };
         }
 
         return isForm

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace KestrelTcp.Server.Security;
 
 /// <summary>
-/// Counts failures per key (a user name, or the source address of invalid API keys) and locks a key
+/// Counts failures per key (a user name, a sign-in source address, or the source address of invalid API keys) and locks a key
 /// for <see cref="LockoutOptions.Duration"/> once it has failed <see cref="LockoutOptions.MaxFailures"/>
 /// times within <see cref="LockoutOptions.Window"/>. A locked key is refused before any password is
 /// checked, so a lock also caps the CPU an attacker can spend on hashing. Time comes from
@@ -49,7 +49,10 @@ internal sealed class FailureThrottle
     }
 
     /// <summary>Records a failure; returns true when this failure locked the key (for <paramref name="lockedFor"/>).</summary>
-    public bool RecordFailure(string key, out TimeSpan lockedFor)
+    public bool RecordFailure(string key, out TimeSpan lockedFor) => RecordFailure(key, _options.MaxFailures, out lockedFor);
+
+    /// <summary>Records a failure against a key with its own limit (<paramref name="maxFailures"/> within the window).</summary>
+    public bool RecordFailure(string key, int maxFailures, out TimeSpan lockedFor)
     {
         lockedFor = TimeSpan.Zero;
         var now = _time.GetUtcNow();
@@ -86,7 +89,7 @@ internal sealed class FailureThrottle
 
             entry.Failures.Enqueue(now);
             entry.LastFailure = now;
-            if (entry.Failures.Count < _options.MaxFailures)
+            if (entry.Failures.Count < maxFailures)
             {
                 return false;
             }

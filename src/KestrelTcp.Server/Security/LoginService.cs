@@ -1,11 +1,14 @@
 using System.Net;
 using System.Security.Claims;
+using Microsoft.Extensions.Options;
 
 namespace KestrelTcp.Server.Security;
 
 /// <summary>
-/// Checks sign-ins: the lockout first (a locked name is refused without looking at the password), then
-/// the password; every attempt is written to the audit log before its outcome takes effect.
+/// Checks sign-ins: the lockouts first (a locked name, or an address locked after failures across names,
+/// is refused without looking at the password), then the password in one of the few verification slots
+/// of <see cref="PasswordVerificationGate"/>; every attempt is written to the audit log before its
+/// outcome takes effect.
 /// </summary>
 internal sealed class LoginService
 {
@@ -17,13 +20,23 @@ internal sealed class LoginService
 
     private readonly UserStore _users;
     private readonly FailureThrottle _throttle;
+    private readonly PasswordVerificationGate _gate;
+    private readonly LockoutOptions _lockout;
     private readonly AuditLog _audit;
     private readonly ILogger<LoginService> _logger;
 
-    public LoginService(UserStore users, FailureThrottle throttle, AuditLog audit, ILogger<LoginService> logger)
+    public LoginService(
+        UserStore users,
+        FailureThrottle throttle,
+        PasswordVerificationGate gate,
+        IOptions<SecurityOptions> options,
+        AuditLog audit,
+        ILogger<LoginService> logger)
     {
         _users = users;
         _throttle = throttle;
+        _gate = gate;
+        _lockout = options.Value.Lockout;
         _audit = audit;
         _logger = logger;
     }
@@ -43,10 +56,31 @@ internal sealed class LoginService
             _logger.LoginRefusedLocked(name, source, remaining);
             await _audit.WriteAsync(AuditEvent.ForSignIn(name, ActorKind.User, null, source, AuditAction.Login, AuditResult.LockedOut,
                 $"Locked after too many failed sign-ins; {FailureThrottle.Describe(remaining)} left.")).ConfigureAwait(false);
-            return new LoginOutcome(null, remaining);
+            return new LoginOutcome(null, remaining, LoginRefusal.UserLocked);
         }
 
-        if (password.Length <= MaxPasswordLength && _users.TryVerify(name, password, out var account))
+        var addressKey = $"addr:{source}";
+        if (_throttle.IsLocked(addressKey, out var addressRemaining))
+        {
+            _logger.LoginRefusedAddressLocked(name, source, addressRemaining);
+            await _audit.WriteAsync(AuditEvent.ForSignIn(name, ActorKind.User, null, source, AuditAction.Login, AuditResult.LockedOut,
+                $"Too many failed sign-ins from this address; {FailureThrottle.Describe(addressRemaining)} left.")).ConfigureAwait(false);
+            return new LoginOutcome(null, addressRemaining, LoginRefusal.AddressLocked);
+        }
+
+        Account? account = null;
+        var verified = password.Length <= MaxPasswordLength
+            ? await _gate.TryVerifyAsync(() => _users.TryVerify(name, password, out account)).ConfigureAwait(false)
+            : false;
+        if (verified is null)
+        {
+            _logger.LoginRefusedBusy(name, source);
+            await _audit.WriteAsync(AuditEvent.ForSignIn(name, ActorKind.User, null, source, AuditAction.Login, AuditResult.LockedOut,
+                "Too many sign-ins are being checked at once; the password was not checked.")).ConfigureAwait(false);
+            return new LoginOutcome(null, PasswordVerificationGate.RetryAfter, LoginRefusal.Busy);
+        }
+
+        if (verified == true && account is not null)
         {
             _throttle.Reset(throttleKey);
             await _audit.WriteAsync(AuditEvent.ForSignIn(account.Name, ActorKind.User, account.Role, source, AuditAction.Login, AuditResult.Allowed, null)).ConfigureAwait(false);
@@ -61,9 +95,21 @@ internal sealed class LoginService
             _logger.UserLockedOut(name, lockedFor, source);
         }
 
-        await _audit.WriteAsync(AuditEvent.ForSignIn(name, ActorKind.User, null, source, AuditAction.Login, AuditResult.Failed,
-            locked ? $"Wrong user name or password; the name is now locked for {FailureThrottle.Describe(lockedFor)}." : "Wrong user name or password.")).ConfigureAwait(false);
-        return new LoginOutcome(null, locked ? lockedFor : null);
+        // Counted per address too, across names: fresh names each start a new per-name count, so only
+        // this one stops a flood of made-up names from one address from costing a hash each.
+        var addressLocked = _throttle.RecordFailure(addressKey, _lockout.MaxFailuresPerAddress, out var addressLockedFor);
+        if (addressLocked)
+        {
+            _logger.AddressLockedOut(source, addressLockedFor);
+        }
+
+        var detail = locked ? $"Wrong user name or password; the name is now locked for {FailureThrottle.Describe(lockedFor)}."
+            : addressLocked ? $"Wrong user name or password; this address is now locked for {FailureThrottle.Describe(addressLockedFor)}."
+            : "Wrong user name or password.";
+        await _audit.WriteAsync(AuditEvent.ForSignIn(name, ActorKind.User, null, source, AuditAction.Login, AuditResult.Failed, detail)).ConfigureAwait(false);
+        return locked ? new LoginOutcome(null, lockedFor, LoginRefusal.UserLocked)
+            : addressLocked ? new LoginOutcome(null, addressLockedFor, LoginRefusal.AddressLocked)
+            : new LoginOutcome(null, null);
     }
 
     /// <summary>Records a sign-out (before the cookie is removed).</summary>

@@ -27,6 +27,7 @@ internal static class SecurityExtensions
         services.AddSingleton<UserStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<FailureThrottle>();
+        services.AddSingleton<PasswordVerificationGate>();
         services.AddSingleton<OriginPolicy>();
         services.AddSingleton<LoginService>();
         services.AddSingleton<LoginCookieEvents>();

@@ -65,4 +65,16 @@ internal static partial class SecurityLog
     [LoggerMessage(EventId = 314, EventName = "ClientCertificateRejected", Level = LogLevel.Information,
         Message = "TCP listener {Listener}: client certificate {Subject} rejected ({Errors})")]
     public static partial void ClientCertificateRejected(this ILogger logger, string listener, string subject, string errors);
+
+    [LoggerMessage(EventId = 315, EventName = "AddressLockedOut", Level = LogLevel.Warning,
+        Message = "Sign-ins from {Source} refused for {Duration} after repeated failures across user names")]
+    public static partial void AddressLockedOut(this ILogger logger, string? source, TimeSpan duration);
+
+    [LoggerMessage(EventId = 316, EventName = "LoginRefusedAddressLocked", Level = LogLevel.Information,
+        Message = "Sign-in for user name {UserName} from locked address {Source} refused ({Remaining} left)")]
+    public static partial void LoginRefusedAddressLocked(this ILogger logger, string userName, string? source, TimeSpan remaining);
+
+    [LoggerMessage(EventId = 317, EventName = "LoginRefusedBusy", Level = LogLevel.Warning,
+        Message = "Sign-in for user name {UserName} from {Source} refused: every password-check slot stayed busy (KestrelTcp:Security:Lockout:MaxConcurrentVerifications)")]
+    public static partial void LoginRefusedBusy(this ILogger logger, string userName, string? source);
 }

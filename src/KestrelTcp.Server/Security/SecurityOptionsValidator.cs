@@ -99,6 +99,21 @@ internal sealed partial class SecurityOptionsValidator : IValidateOptions<Securi
             errors.Add($"{Root}:Lockout:Duration must be positive and at most one day (was {lockout.Duration}).");
         }
 
+        if (lockout.MaxFailuresPerAddress is < 1 or > 10_000)
+        {
+            errors.Add($"{Root}:Lockout:MaxFailuresPerAddress must be between 1 and 10000 (was {lockout.MaxFailuresPerAddress}).");
+        }
+
+        if (lockout.MaxConcurrentVerifications is < 1 or > 1024)
+        {
+            errors.Add($"{Root}:Lockout:MaxConcurrentVerifications must be between 1 and 1024 (was {lockout.MaxConcurrentVerifications}).");
+        }
+
+        if (lockout.VerificationWait < TimeSpan.Zero || lockout.VerificationWait > TimeSpan.FromSeconds(30))
+        {
+            errors.Add($"{Root}:Lockout:VerificationWait must be between 00:00:00 and 00:00:30 (was {lockout.VerificationWait}).");
+        }
+
         if (options.AuditPath is not null && string.IsNullOrWhiteSpace(options.AuditPath))
         {
             errors.Add($"{Root}:AuditPath must name a file, or be left out for {{DataPath}}/audit.db.");

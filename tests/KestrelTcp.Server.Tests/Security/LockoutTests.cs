@@ -91,15 +91,16 @@ public sealed class LockoutTests
             (await bad.GetAsync("/api/listeners").Within()).Dispose();
         }
 
-        using var good = server.CreateHttpClient();
-        using var refused = await good.GetAsync("/api/listeners").Within();
+        using var refused = await bad.GetAsync("/api/listeners").Within();
         clock.Advance(TimeSpan.FromMinutes(10));
-        using var allowed = await good.GetAsync("/api/listeners").Within();
+        using var countedAgain = await bad.GetAsync("/api/listeners").Within();
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Contains("Too many invalid API keys", await refused.ProblemDetailAsync().Within());
         Assert.True(refused.Headers.Contains("Retry-After"));
-        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, countedAgain.StatusCode);
+        Assert.Contains("not valid", await countedAgain.ProblemDetailAsync().Within());
+        Assert.False(countedAgain.Headers.Contains("Retry-After"));
     }
 
     [Fact]

@@ -18,6 +18,9 @@ public sealed class SecurityOptionsValidationTests
     [InlineData($"{Root}:LoginExpiry", "00:00:00")]
     [InlineData($"{Root}:Lockout:MaxFailures", "0")]
     [InlineData($"{Root}:Lockout:Duration", "-00:01:00")]
+    [InlineData($"{Root}:Lockout:MaxFailuresPerAddress", "0")]
+    [InlineData($"{Root}:Lockout:MaxConcurrentVerifications", "0")]
+    [InlineData($"{Root}:Lockout:VerificationWait", "00:01:00")]
     [InlineData($"{Root}:AuditPath", " ")]
     public async Task InvalidSecuritySettingsStopTheServerNamingTheKey(string key, string value)
     {
