@@ -14,12 +14,25 @@ const params = new URLSearchParams(window.location.search);
 const returnUrl = localPath(params.get("returnUrl"));
 returnField.value = returnUrl;
 
-/** Only a path on this server: never another host, and never this page again. */
+/**
+ * Only a path on this server: never another host, and never this page again. The string is parsed the
+ * way the browser will follow it (which drops tabs and line feeds, so "/\t/evil" becomes "//evil") and
+ * the parsed origin is compared, not the text.
+ */
 function localPath(value) {
-  if (!value || value[0] !== "/" || value.startsWith("//") || value.startsWith("/\\")) {
+  if (!value) {
     return "/";
   }
-  return value.startsWith("/login.html") ? "/" : value;
+  let url;
+  try {
+    url = new URL(value, window.location.origin);
+  } catch {
+    return "/";
+  }
+  if (url.origin !== window.location.origin || url.pathname.startsWith("/login.html")) {
+    return "/";
+  }
+  return url.pathname + url.search + url.hash;
 }
 
 function minutes(seconds) {

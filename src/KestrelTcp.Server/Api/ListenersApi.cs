@@ -1,6 +1,7 @@
 using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace KestrelTcp.Server.Api;
 
@@ -14,7 +15,7 @@ internal static class ListenersApi
             .WithName("ListListeners").WithSummary("The TCP listeners with mode, framing and session counts.");
         listeners.MapPost("/{name}/broadcast", Broadcast)
             .WithName("Broadcast").WithSummary("Send a payload to every session of a listener.")
-            .RequireAuthorization(AuthorizationPolicies.Operator).WithMetadata(new AuditedAction(AuditAction.Broadcast, DeniedRequests.DescribeBroadcastAsync));
+            .RequireAuthorization(AuthorizationPolicies.Operator).WithMetadata(new AuditedAction(AuditAction.Broadcast, DeniedRequests.DescribeBroadcastAsync), new RequestSizeLimitAttribute(SessionsApi.MaxSendBodyBytes));
         return api;
     }
 

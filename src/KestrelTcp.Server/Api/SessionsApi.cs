@@ -1,12 +1,19 @@
 using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace KestrelTcp.Server.Api;
 
 /// <summary>The <c>/api/sessions</c> and <c>/api/send</c> routes.</summary>
 internal static class SessionsApi
 {
+    /// <summary>
+    /// Largest body a send or broadcast request may have (4 MiB), answered 413 beyond: room for the largest
+    /// frame as hex or base64 plus <see cref="SessionCommands.MaxTargets"/> ids, but not for an unbounded list.
+    /// </summary>
+    public const long MaxSendBodyBytes = 4L * 1024 * 1024;
+
     /// <summary>Default page size for <c>GET /api/sessions</c>.</summary>
     public const int DefaultPageSize = 50;
 
@@ -37,11 +44,11 @@ internal static class SessionsApi
         sessions.MapGet("/{id}", Get).WithName("GetSession").WithSummary("One live session.");
         sessions.MapGet("/{id}/messages", Messages).WithName("GetSessionMessages").WithSummary("A session's recent frames, oldest first.");
         sessions.MapPost("/{id}/send", SendOne).WithName("SendToSession").WithSummary("Send a payload to one session, framed by its listener.")
-            .RequireAuthorization(AuthorizationPolicies.Operator).WithMetadata(new AuditedAction(AuditAction.Send, DeniedRequests.DescribeSendOneAsync));
+            .RequireAuthorization(AuthorizationPolicies.Operator).WithMetadata(new AuditedAction(AuditAction.Send, DeniedRequests.DescribeSendOneAsync), new RequestSizeLimitAttribute(MaxSendBodyBytes));
         sessions.MapDelete("/{id}", Kick).WithName("KickSession").WithSummary("Disconnect a session with a reason.")
             .RequireAuthorization(AuthorizationPolicies.Operator).WithMetadata(new AuditedAction(AuditAction.Kick, DeniedRequests.DescribeKickAsync));
         api.MapPost("/send", SendMany).WithTags("Sessions").WithName("SendToSessions").WithSummary("Send a payload to several sessions.")
-            .RequireAuthorization(AuthorizationPolicies.Operator).WithMetadata(new AuditedAction(AuditAction.Send, DeniedRequests.DescribeSendManyAsync));
+            .RequireAuthorization(AuthorizationPolicies.Operator).WithMetadata(new AuditedAction(AuditAction.Send, DeniedRequests.DescribeSendManyAsync), new RequestSizeLimitAttribute(MaxSendBodyBytes));
         return api;
     }
 

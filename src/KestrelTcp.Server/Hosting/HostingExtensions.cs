@@ -4,6 +4,7 @@ using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace KestrelTcp.Server.Hosting;
@@ -15,6 +16,7 @@ internal static class HostingExtensions
     /// URLs in Kestrel, and sets up graceful shutdown.</summary>
     public static WebApplicationBuilder AddKestrelTcpHosting(this WebApplicationBuilder builder)
     {
+        builder.Logging.AddSafeConsole();
         builder.Services.AddSingleton<IValidateOptions<KestrelTcpOptions>, KestrelTcpOptionsValidator>();
         builder.Services.AddOptions<KestrelTcpOptions>()
             .BindConfigurationChecked(KestrelTcpOptions.SectionName)
@@ -112,4 +114,9 @@ internal static class HostingExtensions
         });
         return app;
     }
+
+    /// <summary>The console log through <see cref="SafeConsoleFormatter"/>: values from outside cannot forge lines.</summary>
+    public static ILoggingBuilder AddSafeConsole(this ILoggingBuilder logging) =>
+        logging.AddConsole(options => options.FormatterName = SafeConsoleFormatter.FormatterName)
+            .AddConsoleFormatter<SafeConsoleFormatter, ConsoleFormatterOptions>();
 }

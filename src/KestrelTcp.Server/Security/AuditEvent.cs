@@ -31,6 +31,16 @@ internal sealed record AuditEvent(
     /// <summary>Longest name or detail text kept; longer input (a made-up user name) is cut.</summary>
     public const int MaxTextLength = 200;
 
+    /// <summary>
+    /// Most session ids one row keeps: a request may name up to <see cref="SessionCommands.MaxTargets"/>,
+    /// and a refused one must not cost the log a megabyte. Beyond it, the row keeps the first ones and says
+    /// in <see cref="Detail"/> how many were named.
+    /// </summary>
+    public const int MaxSessionsKept = 20;
+
+    /// <summary>Longest session id kept in a row (real ids are far shorter); longer ones are cut.</summary>
+    public const int MaxSessionIdLength = 64;
+
     public static AuditEvent ForCommand(
         CommandActor actor,
         AuditAction action,
@@ -38,7 +48,17 @@ internal sealed record AuditEvent(
         string? listener,
         IEnumerable<string?>? sessions,
         byte[]? payload,
-        string? detail) => new(
+        string? detail)
+    {
+        var named = (sessions ?? []).Where(s => s is not null).Distinct(StringComparer.Ordinal).ToList();
+        var kept = named.Take(MaxSessionsKept).Select(s => Cut(s, MaxSessionIdLength)!).ToList();
+        if (named.Count > MaxSessionsKept)
+        {
+            var count = $"{named.Count} sessions named, the first {MaxSessionsKept} kept.";
+            detail = detail is null ? count : $"{count} {Cut(detail)}";
+        }
+
+        return new(
             Cut(actor.Name)!,
             actor.Kind,
             actor.Role,
@@ -46,13 +66,14 @@ internal sealed record AuditEvent(
             action,
             result,
             Cut(listener),
-            [.. (sessions ?? []).Where(s => s is not null).Select(s => Cut(s)!).Distinct(StringComparer.Ordinal).Take(SessionCommands.MaxTargets)],
+            kept,
             payload?.Length,
             payload is null ? null : Convert.ToHexStringLower(SHA256.HashData(payload)),
             Cut(detail));
+    }
 
     public static AuditEvent ForSignIn(string userName, ActorKind kind, SecurityRole? role, string? source, AuditAction action, AuditResult result, string? detail) =>
         new(Cut(userName)!, kind, role, source, action, result, null, [], null, null, Cut(detail));
 
-    private static string? Cut(string? text) => text is { Length: > MaxTextLength } ? text[..MaxTextLength] : text;
+    private static string? Cut(string? text, int max = MaxTextLength) => text is not null && text.Length > max ? text[..max] : text;
 }

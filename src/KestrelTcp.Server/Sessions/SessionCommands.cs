@@ -14,6 +14,10 @@ internal sealed class SessionCommands
     /// <summary>Most sessions one send or kick may name.</summary>
     public const int MaxTargets = 10_000;
 
+    /// <summary>Longest session id a command may name: ids are short (a few dozen characters), and a longer
+    /// one is a mistake or an attack on the audit log, refused before anything is looked up.</summary>
+    public const int MaxSessionIdLength = 128;
+
     /// <summary>Longest kick reason kept; longer ones are cut.</summary>
     public const int MaxReasonLength = 200;
 
@@ -180,6 +184,12 @@ internal sealed class SessionCommands
         if (ids.Count > MaxTargets)
         {
             problem = CommandResult.Invalid($"At most {MaxTargets} sessions can be named at once (got {ids.Count}).");
+            return false;
+        }
+
+        if (ids.FirstOrDefault(id => id is { Length: > MaxSessionIdLength }) is { } tooLong)
+        {
+            problem = CommandResult.Invalid($"sessionIds: a session id is at most {MaxSessionIdLength} characters (one has {tooLong.Length}).");
             return false;
         }
 
