@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using KestrelTcp.Server.Hosting;
+using KestrelTcp.Server.Tests.Helpers;
 using KestrelTcp.Server.Tests.Security;
 using KestrelTcp.Testing;
 
@@ -29,7 +30,7 @@ public sealed class DescriptorLimitTests
         var clients = new List<TestTcpClient>();
         try
         {
-            clients.Add(await ConnectWhenListeningAsync(port, server, output));
+            clients.Add(await LimitedServerProcess.ConnectWhenServedAsync(port, server, output));
             var budget = int.Parse(Regex.Match(await WaitForOutputAsync(output, "Sessions may use", server), @"Sessions may use (\d+) file descriptors").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
             Assert.InRange(budget, 50, DescriptorLimit - DescriptorBudget.Reserve);
 
@@ -58,7 +59,7 @@ public sealed class DescriptorLimitTests
             }
 
             clients.RemoveRange(0, 20);
-            var later = await ConnectWhenServedAsync(port, server, output);
+            var later = await LimitedServerProcess.ConnectWhenServedAsync(port, server, output);
             clients.Add(later);
 
             Assert.False(server.HasExited, $"The server exited:\n{output}");
@@ -87,66 +88,11 @@ public sealed class DescriptorLimitTests
         }
     }
 
-    private static Process StartServer(int port, string data, StringBuilder output)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "KestrelTcp.Server.dll");
-        var info = new ProcessStartInfo("bash")
+    private static Process StartServer(int port, string data, StringBuilder output) =>
+        LimitedServerProcess.Start(DescriptorLimit, port, FreePort.Pick(), data, output, new Dictionary<string, string?>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var argument in new[] { "-c", $"ulimit -n {DescriptorLimit} && exec dotnet \"$0\"", dll })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Pick()}";
-        info.Environment["KestrelTcp__DataPath"] = data;
-        info.Environment["KestrelTcp__Listeners__default__Address"] = "127.0.0.1";
-        info.Environment["KestrelTcp__Listeners__default__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment["KestrelTcp__Listeners__default__Mode"] = "Echo";
-        info.Environment["KestrelTcp__Listeners__default__Framing__Kind"] = "Line";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        info.Environment["Logging__LogLevel__KestrelTcp.Server.Sessions.Listener"] = "Information";
-        info.Environment["Logging__Console__FormatterName"] = "simple";
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server.");
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static Task<TestTcpClient> ConnectWhenServedAsync(int port, Process server, StringBuilder output) =>
-        ConnectWhenListeningAsync(port, server, output);
-
-    /// <summary>Connects until a connection is served (an echo comes back): the server may still be
-    /// starting, or a session that left may not have given its place back yet.</summary>
-    private static async Task<TestTcpClient> ConnectWhenListeningAsync(int port, Process server, StringBuilder output)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(server.HasExited, $"The server exited:\n{output}");
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                await socket.ConnectAsync(IPAddress.Loopback, port).Within();
-                var client = new TestTcpClient(socket);
-                await client.SendLineAsync("ready?");
-                Assert.Equal("ready?", await client.ReceiveLineAsync());
-                return client;
-            }
-            catch (Exception ex) when (ex is SocketException or IOException or TimeoutException && DateTime.UtcNow < deadline)
-            {
-                socket.Dispose();
-                await Task.Delay(100);
-            }
-        }
-    }
+            ["Logging__LogLevel__KestrelTcp.Server.Sessions.Listener"] = "Information",
+        });
 
     /// <summary>Waits for a line of the server's output holding <paramref name="text"/>, and returns it.</summary>
     private static async Task<string> WaitForOutputAsync(StringBuilder output, string text, Process server)

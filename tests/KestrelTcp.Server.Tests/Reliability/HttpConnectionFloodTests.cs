@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using KestrelTcp.Server.Tests.Helpers;
 using KestrelTcp.Testing;
 
 namespace KestrelTcp.Server.Tests.Reliability;
@@ -126,62 +127,10 @@ public sealed class HttpConnectionFloodTests
         return response.StatusCode;
     }
 
-    private static Process StartServer(int tcpPort, int httpPort, string data, StringBuilder output)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "KestrelTcp.Server.dll");
-        var info = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var argument in new[] { "-c", $"ulimit -n {DescriptorLimit} && exec dotnet \"$0\"", dll })
-        {
-            info.ArgumentList.Add(argument);
-        }
+    private static Process StartServer(int tcpPort, int httpPort, string data, StringBuilder output) =>
+        LimitedServerProcess.Start(DescriptorLimit, tcpPort, httpPort, data, output, TestCredentials.Settings.ToDictionary(
+            setting => setting.Key.Replace(":", "__", StringComparison.Ordinal), setting => setting.Value));
 
-        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}";
-        info.Environment["KestrelTcp__DataPath"] = data;
-        info.Environment["KestrelTcp__Listeners__default__Address"] = "127.0.0.1";
-        info.Environment["KestrelTcp__Listeners__default__Port"] = tcpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment["KestrelTcp__Listeners__default__Mode"] = "Echo";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        info.Environment["Logging__Console__FormatterName"] = "simple";
-        foreach (var (key, value) in TestCredentials.Settings)
-        {
-            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server.");
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    /// <summary>Connects until a connection is served (an echo comes back): the server may still be starting.</summary>
-    private static async Task<TestTcpClient> ConnectDeviceAsync(int port, Process server, StringBuilder output)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(server.HasExited, $"The server exited:\n{output}");
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                await socket.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TimeSpan.FromSeconds(5));
-                var client = new TestTcpClient(socket);
-                await client.SendLineAsync("ready?");
-                Assert.Equal("ready?", await client.ReceiveLineAsync(TimeSpan.FromSeconds(5)));
-                return client;
-            }
-            catch (Exception ex) when (ex is SocketException or IOException or TimeoutException && DateTime.UtcNow < deadline)
-            {
-                socket.Dispose();
-                await Task.Delay(100);
-            }
-        }
-    }
+    private static Task<TestTcpClient> ConnectDeviceAsync(int port, Process server, StringBuilder output) =>
+        LimitedServerProcess.ConnectWhenServedAsync(port, server, output);
 }
