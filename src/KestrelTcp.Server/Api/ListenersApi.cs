@@ -38,7 +38,7 @@ internal static class ListenersApi
         // An unknown listener is answered (404) by SessionCommands, which also records the attempt.
         if (!PayloadDecoder.TryDecode(request.Text, request.Hex, request.Base64, out var payload, out var error))
         {
-            return ApiResults.BadRequest(error);
+            return ApiResults.FromSend(await commands.RefusePayloadAsync(ApiResults.Actor(http), AuditAction.Broadcast, name, null, error));
         }
 
         return ApiResults.FromSend(await commands.BroadcastAsync(ApiResults.Actor(http), name, payload, http.RequestAborted));

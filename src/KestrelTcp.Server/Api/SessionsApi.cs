@@ -138,7 +138,7 @@ internal static class SessionsApi
         // An unknown id is answered (404) by SessionCommands, which also records the attempt.
         if (!PayloadDecoder.TryDecode(request.Text, request.Hex, request.Base64, out var payload, out var error))
         {
-            return ApiResults.BadRequest(error);
+            return ApiResults.FromSend(await commands.RefusePayloadAsync(ApiResults.Actor(http), AuditAction.Send, null, [id], error));
         }
 
         return ApiResults.FromSend(await commands.SendAsync(ApiResults.Actor(http), [id], payload, http.RequestAborted));
@@ -153,7 +153,7 @@ internal static class SessionsApi
 
         if (!PayloadDecoder.TryDecode(request.Text, request.Hex, request.Base64, out var payload, out var error))
         {
-            return ApiResults.BadRequest(error);
+            return ApiResults.FromSend(await commands.RefusePayloadAsync(ApiResults.Actor(http), AuditAction.Send, null, request.SessionIds, error));
         }
 
         return ApiResults.FromSend(await commands.SendAsync(ApiResults.Actor(http), request.SessionIds, payload, http.RequestAborted));

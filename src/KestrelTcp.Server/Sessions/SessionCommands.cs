@@ -115,6 +115,24 @@ internal sealed class SessionCommands
         return CommandResult.Ok([.. sessions.Select(s => s.Id)], null, 0);
     }
 
+    /// <summary>
+    /// Refuses a send or broadcast whose payload could not be read (bad hex or base64, no payload), after
+    /// recording it like every other refused command: as Denied for a caller without the Operator role,
+    /// else as Invalid with <paramref name="error"/>.
+    /// </summary>
+    public async Task<CommandResult> RefusePayloadAsync(CommandActor actor, AuditAction action, string? listenerName, IReadOnlyCollection<string>? sessionIds, string error)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.IsOperator)
+        {
+            return await DenyAsync(actor, action, listenerName, sessionIds, null).ConfigureAwait(false);
+        }
+
+        var problem = CommandResult.Invalid(error);
+        await AuditAsync(actor, action, problem, listenerName, sessionIds, null, null).ConfigureAwait(false);
+        return problem;
+    }
+
     /// <summary>Refuses a caller without the Operator role, after recording the attempt.</summary>
     private async Task<CommandResult> DenyAsync(CommandActor actor, AuditAction action, string? listener, IEnumerable<string>? sessionIds, byte[]? payload)
     {
