@@ -78,6 +78,11 @@ internal sealed partial class KestrelTcpOptionsValidator : IValidateOptions<Kest
                 errors.Add($"{path}:IdleTimeout must be zero (off) or positive (was {listener.IdleTimeout}).");
             }
 
+            if (listener.CloseDrainTimeout <= TimeSpan.Zero)
+            {
+                errors.Add($"{path}:CloseDrainTimeout must be positive (was {listener.CloseDrainTimeout}).");
+            }
+
             if (listener.KeepAliveTime < TimeSpan.FromSeconds(1) || listener.KeepAliveInterval < TimeSpan.FromSeconds(1))
             {
                 errors.Add($"{path}:KeepAliveTime and {path}:KeepAliveInterval must be at least one second.");

@@ -37,6 +37,13 @@ public sealed class ListenerOptions
     /// <summary>Close a session after this long without a byte in either direction. Default 5 minutes; zero turns it off.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long a closed session may keep draining what it still has to send (the echoes before
+    /// a framing violation, the replies after the client closed its side) before the connection is
+    /// aborted and the rest dropped. Default 10 seconds: ample for a reading peer to take a full outbound
+    /// queue, short enough that a peer which half-closes and stops reading cannot hold a session past
+    /// its idle timeout. Must be positive.</summary>
+    public TimeSpan CloseDrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Enable TCP keepalive probes so that peers that vanished without a FIN are detected. Default on.</summary>
     public bool KeepAlive { get; set; } = true;
 

@@ -1,9 +1,10 @@
 namespace KestrelTcp.Server.Sessions;
 
 /// <summary>
-/// Closes sessions that have been silent for longer than their listener's idle timeout. One timer for
-/// all sessions instead of one per session: it reads each session's last-activity stamp, which the
-/// session's own loops write.
+/// Closes sessions that have been silent for longer than their listener's idle timeout, and aborts
+/// closed sessions whose last sends have not drained within the listener's close drain timeout (a peer
+/// that half-closes and stops reading). One timer for all sessions instead of one per session: it reads
+/// each session's last-activity and close stamps, which the session's own loops write.
 /// </summary>
 internal sealed class IdleSweeper : BackgroundService
 {
@@ -17,7 +18,7 @@ internal sealed class IdleSweeper : BackgroundService
         _logger = logger;
         // Sweep at a quarter of the shortest timeout (between 50 ms and 1 s), so a session closes at
         // most a quarter late.
-        var shortest = listeners.All.Select(l => l.Options.IdleTimeout).Where(t => t > TimeSpan.Zero).DefaultIfEmpty(TimeSpan.FromSeconds(4)).Min();
+        var shortest = listeners.All.SelectMany(l => new[] { l.Options.IdleTimeout, l.Options.CloseDrainTimeout }).Where(t => t > TimeSpan.Zero).DefaultIfEmpty(TimeSpan.FromSeconds(4)).Min();
         _period = TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
     }
 
@@ -40,6 +41,17 @@ internal sealed class IdleSweeper : BackgroundService
     {
         foreach (var session in _registry.All)
         {
+            if (session.IsClosed)
+            {
+                var drainTimeout = session.Listener.Options.CloseDrainTimeout;
+                if (session.AbandonOverdueDrain(nowTicks, drainTimeout))
+                {
+                    _logger.CloseDrainAbandoned(session.Id, drainTimeout);
+                }
+
+                continue;
+            }
+
             var timeout = session.Listener.Options.IdleTimeout;
             if (timeout > TimeSpan.Zero && nowTicks - session.LastActivityTicks > timeout.Ticks
                 && session.Close(CloseReason.IdleTimeout, $"No traffic for {timeout}."))

@@ -69,6 +69,10 @@ internal static partial class SessionLog
         Message = "Session {SessionId} idle for longer than {IdleTimeout}, closing it")]
     public static partial void IdleTimeout(this ILogger logger, string sessionId, TimeSpan idleTimeout);
 
+    [LoggerMessage(EventId = 117, EventName = "CloseDrainAbandoned", Level = LogLevel.Information,
+        Message = "Session {SessionId} closed but its peer read nothing more within {CloseDrainTimeout}; aborting the connection")]
+    public static partial void CloseDrainAbandoned(this ILogger logger, string sessionId, TimeSpan closeDrainTimeout);
+
     [LoggerMessage(EventId = 110, EventName = "DrainStarted", Level = LogLevel.Information,
         Message = "Draining {Count} sessions (up to {Timeout})")]
     public static partial void DrainStarted(this ILogger logger, int count, TimeSpan timeout);
