@@ -19,6 +19,17 @@ public sealed class KestrelTcpOptions
     /// <summary>Per-session frame history.</summary>
     public HistoryOptions History { get; set; } = new();
 
+    /// <summary>Default <see cref="MaxTotalOutboundBytes"/>: 256 MiB.</summary>
+    public const long DefaultMaxTotalOutboundBytes = 256L * 1024 * 1024;
+
+    /// <summary>Bytes all sessions together may hold waiting to be sent (each one also within its listener's
+    /// <c>OutboundQueueBytes</c>). Default 256 MiB: room for a thousand sessions a quarter of their queue
+    /// behind at once, or a 16 KiB broadcast to every session of a full server, on a small container. When
+    /// it is in use, a device-side enqueue (echo, broker relay) to a session that is more than 4 KiB behind
+    /// closes that session as SlowConsumer, and an operator's send or broadcast reports the session as
+    /// <c>ServerBusy</c> without closing it. At least 1 MiB.</summary>
+    public long MaxTotalOutboundBytes { get; set; } = DefaultMaxTotalOutboundBytes;
+
     /// <summary>How many recently closed sessions are kept with their close reason. Default 500.</summary>
     public int RecentlyClosedCapacity { get; set; } = 500;
 

@@ -120,6 +120,11 @@ internal sealed partial class KestrelTcpOptionsValidator : IValidateOptions<Kest
             errors.Add($"{Root}:History:PreviewBytes must be between 16 and 1048576 (was {options.History.PreviewBytes}).");
         }
 
+        if (options.MaxTotalOutboundBytes < 1024 * 1024)
+        {
+            errors.Add($"{Root}:MaxTotalOutboundBytes must be at least 1048576 (1 MiB) (was {options.MaxTotalOutboundBytes}).");
+        }
+
         if (options.RecentlyClosedCapacity is < 0 or > 100_000)
         {
             errors.Add($"{Root}:RecentlyClosedCapacity must be between 0 and 100000 (was {options.RecentlyClosedCapacity}).");

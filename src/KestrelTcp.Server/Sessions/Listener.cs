@@ -17,13 +17,17 @@ internal sealed class Listener
     private long _accepted;
     private long _rejected;
 
-    public Listener(string name, ListenerOptions options)
+    public Listener(string name, ListenerOptions options, OutboundBudget? outboundBudget = null)
     {
         Name = name;
         Options = options;
+        OutboundBudget = outboundBudget ?? OutboundBudget.Unlimited;
         Codec = options.Framing.CreateCodec();
         Admission = new AdmissionControl(options.Admission, TimeProvider.System);
     }
+
+    /// <summary>The process-wide budget for outbound queues, shared by every listener.</summary>
+    public OutboundBudget OutboundBudget { get; }
 
     /// <summary>This listener's per-address admission control.</summary>
     public AdmissionControl Admission { get; }

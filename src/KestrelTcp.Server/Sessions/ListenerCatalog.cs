@@ -11,15 +11,19 @@ internal sealed class ListenerCatalog
     public ListenerCatalog(IOptions<KestrelTcpOptions> options)
     {
         _byName = new Dictionary<string, Listener>(StringComparer.OrdinalIgnoreCase);
+        OutboundBudget = new OutboundBudget(options.Value.MaxTotalOutboundBytes);
         foreach (var (name, listener) in options.Value.Listeners.OrderBy(l => l.Key, StringComparer.OrdinalIgnoreCase))
         {
-            _byName[name] = new Listener(name, listener);
+            _byName[name] = new Listener(name, listener, OutboundBudget);
         }
 
         All = [.. _byName.Values];
     }
 
     public IReadOnlyList<Listener> All { get; }
+
+    /// <summary>What all sessions of all listeners may hold in their outbound queues.</summary>
+    public OutboundBudget OutboundBudget { get; }
 
     public Listener? Find(string name) => _byName.GetValueOrDefault(name);
 }

@@ -11,4 +11,8 @@ public enum SendResult
 
     /// <summary>The queue was over its limit; the session is being closed as SlowConsumer.</summary>
     SlowConsumer,
+
+    /// <summary>The server's outbound budget (<c>MaxTotalOutboundBytes</c>) is in use; nothing was queued
+    /// and the session stays open. Only operator sends get this; try again later.</summary>
+    ServerBusy,
 }

@@ -57,6 +57,7 @@ internal sealed partial class Session
                     }
                 }
 
+                ReturnOutboundCredit();
                 if (wrote)
                 {
                     Volatile.Write(ref _lastSentTicks, now);
@@ -90,6 +91,8 @@ internal sealed partial class Session
                 frame.Return();
             }
 
+            // Nothing more can be queued (the queue is completed), so all credit goes back.
+            Listener.OutboundBudget.Release(Interlocked.Exchange(ref _outboundCredit, 0));
             await output.CompleteAsync().ConfigureAwait(false);
         }
     }

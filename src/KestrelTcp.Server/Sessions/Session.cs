@@ -32,6 +32,7 @@ internal sealed partial class Session
     private long _framesIn;
     private long _framesOut;
     private long _queuedBytes;
+    private long _outboundCredit;
     private long _lastReceivedTicks;
     private long _lastSentTicks;
     private int _closeReason;
@@ -244,7 +245,14 @@ internal sealed partial class Session
         }
     }
 
-    private SendResult Enqueue(OutboundFrame frame, bool wake)
+    /// <summary>
+    /// Queues an operator's payload (send, broadcast). Like <see cref="Enqueue(ReadOnlySpan{byte})"/>, but
+    /// when the server's outbound budget is in use the session is left open and the result is
+    /// <see cref="SendResult.ServerBusy"/>: an operator's broadcast must not close healthy sessions.
+    /// </summary>
+    public SendResult EnqueueCommand(ReadOnlySpan<byte> payload) => Enqueue(OutboundFrame.Copy(payload), wake: true, closeWhenBudgetInUse: false);
+
+    private SendResult Enqueue(OutboundFrame frame, bool wake, bool closeWhenBudgetInUse = true)
     {
         var queued = Interlocked.Add(ref _queuedBytes, frame.Length);
         if (queued > _outboundLimit && queued != frame.Length)
@@ -254,6 +262,24 @@ internal sealed partial class Session
             if (Close(Sessions.CloseReason.SlowConsumer, $"More than {_outboundLimit} bytes were waiting to be sent."))
             {
                 _logger.SlowConsumer(Id, _outboundLimit);
+            }
+
+            return SendResult.SlowConsumer;
+        }
+
+        if (queued > OutboundBudget.FreeBytes + Volatile.Read(ref _outboundCredit) && !TakeOutboundCredit(queued))
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            frame.Return();
+            if (!closeWhenBudgetInUse)
+            {
+                return SendResult.ServerBusy;
+            }
+
+            var budget = Listener.OutboundBudget.Limit;
+            if (Close(Sessions.CloseReason.SlowConsumer, $"{queued} bytes were waiting to be sent and the server's outbound budget of {budget} bytes (MaxTotalOutboundBytes) is in use."))
+            {
+                _logger.OutboundBudgetInUse(Id, budget);
             }
 
             return SendResult.SlowConsumer;

@@ -176,7 +176,7 @@ internal sealed class SessionCommands
         Dictionary<string, SendResult>? failed = null;
         foreach (var session in sessions)
         {
-            var result = session.Enqueue(payload);
+            var result = session.EnqueueCommand(payload);
             if (result == SendResult.Queued)
             {
                 sent.Add(session.Id);

@@ -69,6 +69,10 @@ internal static partial class SessionLog
         Message = "Session {SessionId} idle for longer than {IdleTimeout}, closing it")]
     public static partial void IdleTimeout(this ILogger logger, string sessionId, TimeSpan idleTimeout);
 
+    [LoggerMessage(EventId = 118, EventName = "OutboundBudgetInUse", Level = LogLevel.Warning,
+        Message = "Session {SessionId} closed as SlowConsumer: it is behind and the server's outbound budget of {Budget} bytes is in use")]
+    public static partial void OutboundBudgetInUse(this ILogger logger, string sessionId, long budget);
+
     [LoggerMessage(EventId = 117, EventName = "CloseDrainAbandoned", Level = LogLevel.Information,
         Message = "Session {SessionId} closed but its peer read nothing more within {CloseDrainTimeout}; aborting the connection")]
     public static partial void CloseDrainAbandoned(this ILogger logger, string sessionId, TimeSpan closeDrainTimeout);
