@@ -6,7 +6,9 @@ internal sealed partial class Session
 {
     /// <summary>
     /// The one writer of <c>Transport.Output</c>: takes everything queued, encodes it straight into the
-    /// pipe and flushes once per batch, so a burst of small frames becomes few socket writes.
+    /// pipe and flushes once per batch, so a burst of small frames becomes few socket writes. A batch's
+    /// bytes count as queued (for the session's limit and the server's outbound budget) until its flush
+    /// completes: while a peer does not read they sit in the pipe, and must not be forgotten there.
     /// </summary>
     private async Task WriteLoopAsync()
     {
@@ -14,6 +16,7 @@ internal sealed partial class Session
         await Task.Yield();
         var output = _connection.Transport.Output;
         var codec = Listener.Codec;
+        var unflushed = 0L;
         try
         {
             while (await _outbound.WaitToReadAsync().ConfigureAwait(false))
@@ -51,17 +54,19 @@ internal sealed partial class Session
                         }
                         finally
                         {
-                            Interlocked.Add(ref _queuedBytes, -frame.Length);
+                            unflushed += frame.Length;
                             frame.Return();
                         }
                     }
                 }
 
-                ReturnOutboundCredit();
                 if (wrote)
                 {
                     Volatile.Write(ref _lastSentTicks, now);
                     var flush = await output.FlushAsync().ConfigureAwait(false);
+                    Interlocked.Add(ref _queuedBytes, -unflushed);
+                    unflushed = 0;
+                    ReturnOutboundCredit();
                     MarkChanged();
                     if (flush.IsCanceled || flush.IsCompleted)
                     {
@@ -84,6 +89,7 @@ internal sealed partial class Session
         }
         finally
         {
+            Interlocked.Add(ref _queuedBytes, -unflushed);
             _outbound.Complete();
             while (_outbound.TryRead(out var frame))
             {

@@ -12,7 +12,7 @@ namespace KestrelTcp.Server.Sessions;
 /// <param name="BytesOut">Bytes sent (framing included).</param>
 /// <param name="FramesIn">Frames received.</param>
 /// <param name="FramesOut">Frames sent.</param>
-/// <param name="QueuedBytes">Payload bytes waiting in the outbound queue.</param>
+/// <param name="QueuedBytes">Bytes waiting to be sent: queued, or written but not yet taken by the peer's flush.</param>
 /// <param name="Encrypted">Whether the connection uses TLS.</param>
 /// <param name="ClosedAt">When the session ended; null while it is live.</param>
 /// <param name="CloseReason">Why it ended; null while it is live.</param>

@@ -11,7 +11,7 @@ namespace KestrelTcp.Server.Dashboard.Contracts;
 /// <param name="BytesOut">Bytes sent, framing included.</param>
 /// <param name="FramesIn">Frames received.</param>
 /// <param name="FramesOut">Frames sent.</param>
-/// <param name="QueuedBytes">Payload bytes waiting in the outbound queue.</param>
+/// <param name="QueuedBytes">Bytes waiting to be sent: queued, or written but not yet taken by the peer's flush.</param>
 /// <param name="Encrypted">Whether the connection uses TLS.</param>
 public sealed record SessionRow(
     string Id,
