@@ -115,8 +115,17 @@ internal static class HostingExtensions
         return app;
     }
 
-    /// <summary>The console log through <see cref="SafeConsoleFormatter"/>: values from outside cannot forge lines.</summary>
+    /// <summary>
+    /// The console log through <see cref="SafeConsoleFormatter"/>: values from outside cannot forge lines.
+    /// When the console cannot keep up (stdout piped to a log shipper that stalls, a flood of sessions each
+    /// logging its close), messages past the logger's queue are dropped, not waited for: the event-loop
+    /// threads log session closes, and a logger that blocks them would let a log flood freeze every device.
+    /// </summary>
     public static ILoggingBuilder AddSafeConsole(this ILoggingBuilder logging) =>
-        logging.AddConsole(options => options.FormatterName = SafeConsoleFormatter.FormatterName)
+        logging.AddConsole(options =>
+            {
+                options.FormatterName = SafeConsoleFormatter.FormatterName;
+                options.QueueFullMode = Microsoft.Extensions.Logging.Console.ConsoleLoggerQueueFullMode.DropWrite;
+            })
             .AddConsoleFormatter<SafeConsoleFormatter, ConsoleFormatterOptions>();
 }
