@@ -1,0 +1,52 @@
+using KestrelTcp.Server.Sessions;
+
+namespace KestrelTcp.Server.Tests.Sessions;
+
+public sealed class HistoryBudgetTests
+{
+    [Fact]
+    public async Task ConcurrentReservationsNeverPassTheBudget()
+    {
+        var budget = new HistoryBudget(1000 * 1024);
+        var granted = new long[4];
+        var workers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
+        {
+            for (var i = 0; i < 10_000; i++)
+            {
+                if (budget.TryReserve(1024))
+                {
+                    granted[w]++;
+                    if (i % 3 == 0)
+                    {
+                        budget.Release(1024);
+                        granted[w]--;
+                    }
+                }
+            }
+        }));
+
+        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(budget.PeakBytes <= budget.MaxBytes);
+        Assert.Equal(granted.Sum() * 1024, budget.ReservedBytes);
+        Assert.Equal(1000 * 1024, budget.ReservedBytes);
+        Assert.True(budget.RefusedGrowths > 0);
+    }
+
+    [Fact]
+    public void GivingBytesBackChangesTheGeneration()
+    {
+        var budget = new HistoryBudget(2048);
+        Assert.True(budget.TryReserve(2048));
+        var generation = budget.Generation;
+
+        Assert.False(budget.TryReserve(1));
+        Assert.Equal(generation, budget.Generation);
+        budget.Release(1024);
+
+        Assert.NotEqual(generation, budget.Generation);
+        Assert.True(budget.TryReserve(1024));
+        Assert.Equal(1, budget.RefusedGrowths);
+        Assert.Equal(2048, budget.PeakBytes);
+    }
+}
