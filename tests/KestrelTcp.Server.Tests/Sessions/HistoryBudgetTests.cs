@@ -1,4 +1,5 @@
 using KestrelTcp.Server.Sessions;
+using KestrelTcp.Server.Tests.Security;
 
 namespace KestrelTcp.Server.Tests.Sessions;
 
@@ -48,5 +49,22 @@ public sealed class HistoryBudgetTests
         Assert.True(budget.TryReserve(1024));
         Assert.Equal(1, budget.RefusedGrowths);
         Assert.Equal(2048, budget.PeakBytes);
+    }
+
+    [Fact]
+    public void ARefusalIsLoggedOnceAndTheRestCountedForTheNextWarning()
+    {
+        var logs = new RecordingLoggerProvider();
+        var budget = new HistoryBudget(1024, logs.CreateLogger("history"));
+
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.False(budget.TryReserve(2048));
+        }
+
+        var warning = Assert.Single(logs.Messages);
+        Assert.Contains("[118]", warning, StringComparison.Ordinal);
+        Assert.Contains("budget of 1024 bytes (KestrelTcp:History:MaxTotalBytes): 1 histories", warning, StringComparison.Ordinal);
+        Assert.Equal(100, budget.RefusedGrowths);
     }
 }
