@@ -25,7 +25,7 @@ internal static class ServerApi
                 registry.IsDraining,
                 history.ReservedBytes,
                 history.MaxBytes,
-                history.RefusedGrowths));
+                history.HistoriesRefused));
         }).WithTags("Server").WithName("GetServer").WithSummary("Process, memory and session figures of this server.");
         return api;
     }

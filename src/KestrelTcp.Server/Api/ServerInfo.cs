@@ -14,7 +14,7 @@ namespace KestrelTcp.Server.Api;
 /// <param name="Draining">Whether shutdown has started.</param>
 /// <param name="HistoryBytes">Bytes the sessions' histories hold now (their ring buffers).</param>
 /// <param name="HistoryBudgetBytes">The most they may hold together (<c>KestrelTcp:History:MaxTotalBytes</c>).</param>
-/// <param name="HistoryRefusedGrowths">Times a history could not grow because the budget was spent, since start.</param>
+/// <param name="HistoriesRefused">Sessions whose history could not grow because the budget was spent, since start.</param>
 public sealed record ServerInfo(
     string Version,
     DateTimeOffset StartedAt,
@@ -29,4 +29,4 @@ public sealed record ServerInfo(
     bool Draining,
     long HistoryBytes,
     long HistoryBudgetBytes,
-    long HistoryRefusedGrowths);
+    long HistoriesRefused);

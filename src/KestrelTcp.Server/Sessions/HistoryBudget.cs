@@ -7,8 +7,9 @@ namespace KestrelTcp.Server.Sessions;
 /// A history reserves its buffer's growth here, one doubling step at a time (a handful of reservations
 /// in a session's life, none per frame), and gives it all back when the session closes. A step that
 /// would pass the budget is refused: that history keeps the buffer it has and evicts its oldest frames
-/// within it, and does not ask again until some session has given bytes back (<see cref="Generation"/>),
-/// so an exhausted budget costs a busy session one read of a shared counter per frame, not a write.
+/// within it, and does not ask again until some session has given bytes back (<see cref="Generation"/>).
+/// A refusal writes nothing shared (a history reports its first one, <see cref="ReportRefused"/>), so an
+/// exhausted budget costs a busy session one read of shared counters per frame, not a write.
 /// </summary>
 internal sealed class HistoryBudget
 {
@@ -39,8 +40,8 @@ internal sealed class HistoryBudget
     /// <summary>The most <see cref="ReservedBytes"/> has been.</summary>
     public long PeakBytes => Interlocked.Read(ref _peak);
 
-    /// <summary>Growth steps refused since start: histories that stayed smaller than their maximum.</summary>
-    public long RefusedGrowths => Interlocked.Read(ref _refused);
+    /// <summary>Histories refused a growth step since start (each counted once): they stayed smaller than their maximum.</summary>
+    public long HistoriesRefused => Interlocked.Read(ref _refused);
 
     /// <summary>Changes whenever bytes are given back; a refused history asks again only after it has changed.</summary>
     public long Generation => Volatile.Read(ref _generation);
@@ -53,7 +54,6 @@ internal sealed class HistoryBudget
         {
             if (reserved + bytes > MaxBytes)
             {
-                Refuse();
                 return false;
             }
 
@@ -86,7 +86,9 @@ internal sealed class HistoryBudget
         }
     }
 
-    private void Refuse()
+    /// <summary>Counts a history refused for the first time, and logs it (at most every 30 s, with the
+    /// count since the last warning).</summary>
+    public void ReportRefused()
     {
         Interlocked.Increment(ref _refused);
         Interlocked.Increment(ref _refusedSinceWarning);

@@ -35,6 +35,7 @@ internal sealed class SessionHistory
     private int _wrapEnd;
     private bool _wrapped;
     private bool _released;
+    private bool _refused;
     private long _refusedAtGeneration = -1;
 
     /// <param name="capacity">Frames kept at most; 0 turns the history off.</param>
@@ -292,9 +293,16 @@ internal sealed class SessionHistory
         var used = UsedBytes();
         var wanted = (long)Math.Max(current * 2L, Math.Max(MinBufferBytes, BitOperations.RoundUpToPowerOf2((uint)(used + size))));
         var next = (int)Math.Min(wanted, _maxBytes);
+        var generation = _budget.Generation;
         if (!_budget.TryReserve(next - current))
         {
-            _refusedAtGeneration = _budget.Generation;
+            _refusedAtGeneration = generation;
+            if (!_refused)
+            {
+                _refused = true;
+                _budget.ReportRefused();
+            }
+
             return false;
         }
 

@@ -63,12 +63,12 @@ public sealed class HistoryBoundsTests
             Assert.All(sessions.Skip(Full), s => Assert.Equal(0, s.History.BufferBytes));
             Assert.Equal(Total, budget.PeakBytes);
             Assert.Equal(Total, budget.ReservedBytes);
-            Assert.True(budget.RefusedGrowths >= Sessions - Full);
+            Assert.Equal(Sessions - Full, budget.HistoriesRefused);
 
             using var info = JsonDocument.Parse(await http.GetStringAsync("/api/server").Within());
             Assert.Equal(Total, info.RootElement.GetProperty("historyBytes").GetInt64());
             Assert.Equal(Total, info.RootElement.GetProperty("historyBudgetBytes").GetInt64());
-            Assert.True(info.RootElement.GetProperty("historyRefusedGrowths").GetInt64() >= Sessions - Full);
+            Assert.Equal(Sessions - Full, info.RootElement.GetProperty("historiesRefused").GetInt64());
 
             // Every session's messages still answer: the newest whole frames that fit in 16 KiB, or none.
             for (var i = 0; i < sessions.Count; i++)

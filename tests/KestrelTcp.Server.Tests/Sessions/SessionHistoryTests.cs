@@ -207,7 +207,7 @@ public sealed class SessionHistoryTests
         Assert.Equal(1024, second.BufferBytes);
         Assert.Equal(0, third.BufferBytes);
         Assert.True(budget.PeakBytes <= budget.MaxBytes);
-        Assert.True(budget.RefusedGrowths >= 2);
+        Assert.Equal(3, budget.HistoriesRefused);
         Assert.Equal(100L, Assert.Single(first.Snapshot()).Sequence);
         Assert.Equal(100L, second.Snapshot()[^1].Sequence);
         Assert.Empty(third.Snapshot());
