@@ -25,9 +25,10 @@ internal sealed record MemoryBudget(
 {
     /// <summary>
     /// What a session costs while idle: the session, its connection, pipes and socket objects. An
-    /// estimate: 6.8 KB of RSS per idle connection was measured (DESIGN.md, performance budget of
-    /// 2026-12-02), rounded up to 8 KiB for the objects a busy session adds (its outbound queue ring, a
-    /// history ring's object).
+    /// estimate: 6.8 KB of RSS per idle connection was measured by the load benchmark (DESIGN.md,
+    /// performance budget of 2026-12-02), and 6.9 KB of managed heap per idle session in-process
+    /// (1,000 sessions, their test clients' sockets included); rounded up to 8 KiB for the objects a
+    /// busy session adds (its outbound queue ring, the history's object).
     /// </summary>
     public const long FixedBytesPerSession = 8 * 1024;
 
