@@ -65,7 +65,7 @@ public class SessionPathBenchmarks
         if (Records == Recording.Watched)
         {
             var dashboard = new KestrelTcp.Server.Dashboard.DashboardOptions();
-            session.AddWatcher(dashboard.TrafficBufferFrames, dashboard.TrafficPreviewBytes);
+            session.AddWatcher(dashboard.TrafficBufferFrames, dashboard.TrafficPreviewBytes, dashboard.TrafficBufferBytes);
         }
 
         _running = session.RunAsync();

@@ -146,6 +146,7 @@ public sealed class DashboardPublisherTests
         Assert.True(viewers.Watch("one", id).Ok);
         var ring = Assert.IsType<SessionHistory>(session.WatchRing);
         Assert.Equal(500, ring.Capacity);
+        Assert.Equal(256 * 1024, ring.MaxBytes);
         Assert.True(viewers.Watch("two", id).Ok);
         Assert.Same(ring, session.WatchRing);
         await client.SendLineAsync("seen");

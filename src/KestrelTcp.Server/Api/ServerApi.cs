@@ -8,7 +8,7 @@ internal static class ServerApi
 {
     public static RouteGroupBuilder MapServerApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/server", (SessionRegistry registry) =>
+        api.MapGet("/server", (SessionRegistry registry, HistoryBudget history) =>
         {
             using var process = Process.GetCurrentProcess();
             return TypedResults.Ok(new ServerInfo(
@@ -22,7 +22,10 @@ internal static class ServerApi
                 GC.CollectionCount(0),
                 GC.CollectionCount(2),
                 process.Threads.Count,
-                registry.IsDraining));
+                registry.IsDraining,
+                history.ReservedBytes,
+                history.MaxBytes,
+                history.HistoriesRefused));
         }).WithTags("Server").WithName("GetServer").WithSummary("Process, memory and session figures of this server.");
         return api;
     }

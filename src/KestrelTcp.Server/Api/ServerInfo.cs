@@ -12,6 +12,9 @@ namespace KestrelTcp.Server.Api;
 /// <param name="Gen2Collections">Full (generation 2) collections since start.</param>
 /// <param name="ThreadCount">Threads in the process.</param>
 /// <param name="Draining">Whether shutdown has started.</param>
+/// <param name="HistoryBytes">Bytes the sessions' histories hold now (their ring buffers).</param>
+/// <param name="HistoryBudgetBytes">The most they may hold together (<c>KestrelTcp:History:MaxTotalBytes</c>).</param>
+/// <param name="HistoriesRefused">Sessions whose history could not grow because the budget was spent, since start.</param>
 public sealed record ServerInfo(
     string Version,
     DateTimeOffset StartedAt,
@@ -23,4 +26,7 @@ public sealed record ServerInfo(
     int Gen0Collections,
     int Gen2Collections,
     int ThreadCount,
-    bool Draining);
+    bool Draining,
+    long HistoryBytes,
+    long HistoryBudgetBytes,
+    long HistoriesRefused);

@@ -18,6 +18,13 @@ public sealed class DashboardOptions
     /// are told how many.</summary>
     public int TrafficBufferFrames { get; set; } = 500;
 
+    /// <summary>Bytes of one watched session's ring, at most (each frame's <see cref="TrafficPreviewBytes"/>
+    /// and 16 bytes), shared by all its viewers. Default 256 KiB: the whole 500 frames of
+    /// <see cref="TrafficBufferFrames"/> up to about 500 bytes each, a quarter second of 1 KiB frames at
+    /// 1,000 a second; past that the oldest are dropped and counted like those beyond the frame count.
+    /// The rings together are at most this × the sessions watched (<see cref="MaxWatchedSessions"/> per browser).</summary>
+    public int TrafficBufferBytes { get; set; } = 256 * 1024;
+
     /// <summary>Bytes of each frame shown in the traffic log. Default 1 KiB: a screenful of text or
     /// hex; the REST API serves the longer history preview.</summary>
     public int TrafficPreviewBytes { get; set; } = 1024;

@@ -16,6 +16,7 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
 
         Range(errors, $"{Root}:TrafficBufferFrames", options.TrafficBufferFrames, 1, 100_000);
         Range(errors, $"{Root}:TrafficPreviewBytes", options.TrafficPreviewBytes, 16, 65_536);
+        Range(errors, $"{Root}:TrafficBufferBytes", options.TrafficBufferBytes, 1024, 64 * 1024 * 1024);
         Range(errors, $"{Root}:MaxWatchedSessions", options.MaxWatchedSessions, 1, 1000);
         Range(errors, $"{Root}:TotalsHistorySeconds", options.TotalsHistorySeconds, 10, 86_400);
         Range(errors, $"{Root}:RecentlyClosedShown", options.RecentlyClosedShown, 0, 10_000);

@@ -54,8 +54,8 @@ internal sealed class DashboardViewer
 
     /// <summary>Starts watching; false when the browser already watches <paramref name="limit"/> sessions
     /// or has disconnected. Watching twice is the same as watching once. The session keeps the newest
-    /// <paramref name="frames"/> frames (<paramref name="previewBytes"/> of each) for its watchers.</summary>
-    public bool TryWatch(Session session, int limit, int frames, int previewBytes)
+    /// <paramref name="frames"/> frames and <paramref name="maxBytes"/> bytes (<paramref name="previewBytes"/> of each frame) for its watchers.</summary>
+    public bool TryWatch(Session session, int limit, int frames, int previewBytes, int maxBytes)
     {
         lock (_gate)
         {
@@ -75,7 +75,7 @@ internal sealed class DashboardViewer
             }
 
             _watched.Add(session.Id, session);
-            session.AddWatcher(frames, previewBytes);
+            session.AddWatcher(frames, previewBytes, maxBytes);
             return true;
         }
     }

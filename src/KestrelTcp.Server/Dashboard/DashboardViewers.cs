@@ -48,7 +48,7 @@ internal sealed class DashboardViewers
             return new WatchResult(false, "This dashboard connection has closed.", []);
         }
 
-        if (!viewer.TryWatch(session, _options.MaxWatchedSessions, _options.TrafficBufferFrames, _options.TrafficPreviewBytes))
+        if (!viewer.TryWatch(session, _options.MaxWatchedSessions, _options.TrafficBufferFrames, _options.TrafficPreviewBytes, _options.TrafficBufferBytes))
         {
             return new WatchResult(false, $"A browser can watch at most {_options.MaxWatchedSessions} sessions at once; unwatch one first.", []);
         }

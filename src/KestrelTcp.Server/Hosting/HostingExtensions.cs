@@ -49,6 +49,19 @@ internal static class HostingExtensions
                     logger.DescriptorSplit(budget.Limit, budget.OpenAtStart, budget.MaxSessions, budget.MaxHttpConnections, budget.MaxAnonymousHttpConnections, DescriptorBudget.Reserve);
                 }
 
+                var dashboard = services.GetRequiredService<IOptions<Dashboard.DashboardOptions>>().Value;
+                var server = services.GetRequiredService<IOptions<KestrelTcpOptions>>().Value;
+                var history = server.History;
+                var socket = services.GetRequiredService<IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>().Value;
+                logger.WorstCaseMemory(MemoryBudget.Compute(
+                    budget.MaxSessions,
+                    catalog.All.Select(l => l.Options),
+                    history,
+                    dashboard,
+                    MemoryBudget.MaxViewers(budget, dashboard),
+                    socket.MaxWriteBufferSize ?? 0,
+                    server.MaxTotalOutboundBytes));
+
                 var http = services.GetRequiredService<IOptions<HttpLimitsOptions>>().Value;
                 kestrel.Limits.KeepAliveTimeout = http.KeepAliveTimeout;
                 kestrel.Limits.RequestHeadersTimeout = http.RequestHeadersTimeout;

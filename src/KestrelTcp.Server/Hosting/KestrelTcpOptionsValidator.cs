@@ -12,6 +12,14 @@ namespace KestrelTcp.Server.Hosting;
 /// </summary>
 internal sealed partial class KestrelTcpOptionsValidator : IValidateOptions<KestrelTcpOptions>
 {
+    /// <summary>The smallest history ring that is not off: a few small frames.</summary>
+    internal const int MinHistoryBytesPerSession = 256;
+
+    internal const int MaxHistoryBytesPerSession = 64 * 1024 * 1024;
+
+    /// <summary>1 TiB: more than any machine this runs on, and far from overflowing the accounting.</summary>
+    internal const long MaxHistoryTotalBytes = 1L << 40;
+
     public ValidateOptionsResult Validate(string? name, KestrelTcpOptions options)
     {
         const string Root = KestrelTcpOptions.SectionName;
@@ -123,6 +131,17 @@ internal sealed partial class KestrelTcpOptionsValidator : IValidateOptions<Kest
         if (options.MaxTotalOutboundBytes < 1024 * 1024)
         {
             errors.Add($"{Root}:MaxTotalOutboundBytes must be at least 1048576 (1 MiB) (was {options.MaxTotalOutboundBytes}).");
+        }
+
+        var perSession = options.History.MaxBytesPerSession;
+        if (perSession != 0 && perSession is < MinHistoryBytesPerSession or > MaxHistoryBytesPerSession)
+        {
+            errors.Add($"{Root}:History:MaxBytesPerSession must be 0 (history off) or between {MinHistoryBytesPerSession} and {MaxHistoryBytesPerSession} (was {perSession}).");
+        }
+
+        if (options.History.MaxTotalBytes < Math.Max(0, perSession) || options.History.MaxTotalBytes > MaxHistoryTotalBytes)
+        {
+            errors.Add($"{Root}:History:MaxTotalBytes must be at least {Root}:History:MaxBytesPerSession ({perSession}) and at most {MaxHistoryTotalBytes} (was {options.History.MaxTotalBytes}).");
         }
 
         if (options.RecentlyClosedCapacity is < 0 or > 100_000)

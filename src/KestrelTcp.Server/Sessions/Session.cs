@@ -50,7 +50,13 @@ internal sealed partial class Session
     private int _echoLength;
     private int _echoFrames;
 
-    public Session(ConnectionContext connection, Listener listener, HistoryOptions history, SessionEvents events, ILogger logger)
+    /// <param name="connection">The connection.</param>
+    /// <param name="listener">The listener that accepted it.</param>
+    /// <param name="history">The history's bounds.</param>
+    /// <param name="events">Where the session's changes are published.</param>
+    /// <param name="logger">The session's logger.</param>
+    /// <param name="historyBudget">The process-wide history budget the history grows from; none for no process-wide bound.</param>
+    public Session(ConnectionContext connection, Listener listener, HistoryOptions history, SessionEvents events, ILogger logger, HistoryBudget? historyBudget = null)
     {
         _connection = connection;
         _events = events;
@@ -61,7 +67,7 @@ internal sealed partial class Session
         LocalEndPoint = connection.LocalEndPoint;
         ConnectedAt = DateTimeOffset.UtcNow;
         Encrypted = connection.Features.Get<ITlsHandshakeFeature>() is not null;
-        _history = new SessionHistory(history.Frames, history.PreviewBytes);
+        _history = new SessionHistory(history.Frames, history.PreviewBytes, history.MaxBytesPerSession, historyBudget);
         _outboundLimit = listener.Options.OutboundQueueBytes;
     }
 
@@ -117,14 +123,15 @@ internal sealed partial class Session
     public SessionHistory? WatchRing => Volatile.Read(ref _watchRing);
 
     /// <summary>Someone (a dashboard viewer) wants this session's traffic: the first watcher creates the
-    /// ring of <paramref name="frames"/> frames with <paramref name="previewBytes"/> of each.</summary>
-    public void AddWatcher(int frames, int previewBytes)
+    /// ring of at most <paramref name="frames"/> frames and <paramref name="maxBytes"/> bytes, with
+    /// <paramref name="previewBytes"/> of each frame. Viewers of a session share its one ring.</summary>
+    public void AddWatcher(int frames, int previewBytes, int maxBytes)
     {
         lock (WatchGate)
         {
             if (++_watchers == 1)
             {
-                Volatile.Write(ref _watchRing, new SessionHistory(frames, previewBytes));
+                Volatile.Write(ref _watchRing, new SessionHistory(frames, previewBytes, maxBytes));
             }
         }
     }
@@ -242,6 +249,9 @@ internal sealed partial class Session
             _outbound.Complete();
             await writing.ConfigureAwait(false);
             Close(Sessions.CloseReason.Error, "The session ended without a recorded reason.");
+
+            // Both loops have ended, so nothing records any more: the history's bytes go back to the budget.
+            _history.Release();
         }
     }
 

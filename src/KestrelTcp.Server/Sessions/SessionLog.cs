@@ -53,6 +53,10 @@ internal static partial class SessionLog
         Message = "Connections refused: the sessions are at their budget of {MaxSessions} of the process's {Limit} file descriptors ({Refused} refused since the last warning; raise the limit with ulimit -n)")]
     public static partial void DescriptorBudgetReached(this ILogger logger, int maxSessions, long limit, long refused);
 
+    [LoggerMessage(EventId = 118, EventName = "HistoryBudgetExhausted", Level = LogLevel.Warning,
+        Message = "Session histories are at their budget of {MaxBytes} bytes (KestrelTcp:History:MaxTotalBytes): {Refused} histories stopped growing since the last warning and keep fewer frames")]
+    public static partial void HistoryBudgetExhausted(this ILogger logger, long maxBytes, long refused);
+
     [LoggerMessage(EventId = 106, EventName = "SessionError", Level = LogLevel.Error,
         Message = "Session {SessionId} failed")]
     public static partial void SessionError(this ILogger logger, string sessionId, Exception exception);
@@ -69,7 +73,7 @@ internal static partial class SessionLog
         Message = "Session {SessionId} idle for longer than {IdleTimeout}, closing it")]
     public static partial void IdleTimeout(this ILogger logger, string sessionId, TimeSpan idleTimeout);
 
-    [LoggerMessage(EventId = 118, EventName = "OutboundBudgetInUse", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 119, EventName = "OutboundBudgetInUse", Level = LogLevel.Warning,
         Message = "Session {SessionId} closed as SlowConsumer: it is behind and the server's outbound budget of {Budget} bytes is in use")]
     public static partial void OutboundBudgetInUse(this ILogger logger, string sessionId, long budget);
 

@@ -10,6 +10,9 @@ internal static class SessionServiceExtensions
         builder.Services.AddSingleton<SessionEvents>();
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<DescriptorBudget>();
+        builder.Services.AddSingleton(services => new HistoryBudget(
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KestrelTcpOptions>>().Value.History.MaxTotalBytes,
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("KestrelTcp.Server.Sessions.SessionHistory")));
         builder.Services.AddSingleton<SessionCommands>();
         builder.Services.AddSingleton<IdleSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IdleSweeper>());

@@ -13,20 +13,22 @@ internal sealed class TcpSessionHandler : ConnectionHandler
     private readonly SessionRegistry _registry;
     private readonly SessionEvents _events;
     private readonly HistoryOptions _history;
+    private readonly HistoryBudget _historyBudget;
     private readonly ILogger<TcpSessionHandler> _logger;
 
-    public TcpSessionHandler(SessionRegistry registry, SessionEvents events, IOptions<KestrelTcpOptions> options, ILogger<TcpSessionHandler> logger)
+    public TcpSessionHandler(SessionRegistry registry, SessionEvents events, IOptions<KestrelTcpOptions> options, HistoryBudget historyBudget, ILogger<TcpSessionHandler> logger)
     {
         _registry = registry;
         _events = events;
         _history = options.Value.History;
+        _historyBudget = historyBudget;
         _logger = logger;
     }
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var listener = connection.Features.Get<ListenerFeature>()!.Listener;
-        var session = new Session(connection, listener, _history, _events, _logger);
+        var session = new Session(connection, listener, _history, _events, _logger, _historyBudget);
         using var scope = _logger.BeginSessionScope(session.Id, listener.Name);
         session.ConfigureKeepAlive();
         _registry.Add(session);

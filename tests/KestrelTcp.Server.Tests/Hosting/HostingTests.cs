@@ -1,5 +1,10 @@
 using System.Net;
+using System.Text.RegularExpressions;
+using KestrelTcp.Server.Dashboard;
+using KestrelTcp.Server.Hosting;
+using KestrelTcp.Server.Tests.Security;
 using KestrelTcp.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KestrelTcp.Server.Tests.Hosting;
@@ -40,6 +45,41 @@ public sealed class HostingTests
         Assert.Contains("/api/listeners/{name}/broadcast", document);
     }
 
+    [Fact]
+    public async Task PrintsTheWorstCaseMemoryAtStart()
+    {
+        var logs = new RecordingLoggerProvider();
+        await using var server = await TestServer.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["KestrelTcp:Listeners:default:MaxConnections"] = "1000",
+                ["KestrelTcp:History:MaxTotalBytes"] = "8388608",
+            },
+            configure: b =>
+            {
+                b.Logging.AddProvider(logs);
+                b.Logging.AddFilter(_ => true);
+            });
+
+        var line = Assert.Single(logs.Messages, m => m.Contains("[191]", StringComparison.Ordinal));
+        var descriptors = server.GetRequiredService<DescriptorBudget>();
+        var dashboard = server.GetRequiredService<IOptions<DashboardOptions>>().Value;
+        var expected = MemoryBudget.Compute(
+            descriptors.MaxSessions,
+            [server.GetRequiredService<IOptions<KestrelTcpOptions>>().Value.Listeners["default"]],
+            server.GetRequiredService<IOptions<KestrelTcpOptions>>().Value.History,
+            dashboard,
+            MemoryBudget.MaxViewers(descriptors, dashboard),
+            64 * 1024);
+        var sessions = Math.Min(1000, descriptors.MaxSessions);
+        var match = Regex.Match(line, @"Worst-case memory is (\d+) MiB for (\d+) sessions: .* history (\d+) MiB");
+        Assert.True(match.Success, line);
+        Assert.Equal(sessions, int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var history = Math.Min(8L << 20, sessions * 16L * 1024);
+        Assert.Equal((history + (1 << 20) - 1) >> 20, long.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal((expected.TotalBytes + (1 << 20) - 1) >> 20, long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Theory]
     [InlineData("KestrelTcp:Listeners:default:Port", "70000")]
     [InlineData("KestrelTcp:Listeners:default:Framing:HeaderBytes", "3", "KestrelTcp:Listeners:default:Framing:Kind", "LengthPrefixed")]
@@ -47,6 +87,9 @@ public sealed class HostingTests
     [InlineData("KestrelTcp:Listeners:default:Address", "not-an-ip")]
     [InlineData("KestrelTcp:Listeners:default:OutboundQueueBytes", "10")]
     [InlineData("KestrelTcp:History:Frames", "-1")]
+    [InlineData("KestrelTcp:History:MaxBytesPerSession", "100")]
+    [InlineData("KestrelTcp:History:MaxTotalBytes", "1024")]
+    [InlineData("KestrelTcp:Dashboard:TrafficBufferBytes", "10")]
     public async Task InvalidConfigurationStopsTheServerNamingTheSetting(string key, string value, string? otherKey = null, string? otherValue = null)
     {
         var settings = new Dictionary<string, string?> { [key] = value };

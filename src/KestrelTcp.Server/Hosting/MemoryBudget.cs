@@ -1,0 +1,99 @@
+using KestrelTcp.Server.Dashboard;
+
+namespace KestrelTcp.Server.Hosting;
+
+/// <summary>
+/// The most memory the server's connections can make it hold, from its configuration alone: printed at
+/// start so an operator can size a container. Each term is a bound the server enforces, except
+/// <see cref="FixedBytesPerSession"/>, an estimate of what a session costs before it sends anything.
+/// </summary>
+/// <param name="Sessions">Sessions at once: the descriptor budget's, or the listeners' limits together when smaller.</param>
+/// <param name="SessionStateBytes">Sessions × <see cref="FixedBytesPerSession"/>.</param>
+/// <param name="IoBufferBytes">Each session's input (a frame being assembled and one read) and output pipe.</param>
+/// <param name="OutboundQueueBytes">The outbound queues: each session's at its limit (a single frame may pass the limit on an
+/// empty queue), at most each session's free allowance plus <see cref="KestrelTcpOptions.MaxTotalOutboundBytes"/>.</param>
+/// <param name="HistoryBytes">The histories: sessions × <see cref="HistoryOptions.MaxBytesPerSession"/>, at most <see cref="HistoryOptions.MaxTotalBytes"/>.</param>
+/// <param name="WatchRings">Dashboard watch rings: one per watched session, shared by its viewers.</param>
+/// <param name="WatchRingBytes"><paramref name="WatchRings"/> × <see cref="DashboardOptions.TrafficBufferBytes"/>.</param>
+internal sealed record MemoryBudget(
+    long Sessions,
+    long SessionStateBytes,
+    long IoBufferBytes,
+    long OutboundQueueBytes,
+    long HistoryBytes,
+    long WatchRings,
+    long WatchRingBytes)
+{
+    /// <summary>
+    /// What a session costs while idle: the session, its connection, pipes and socket objects. An
+    /// estimate: 6.8 KB of RSS per idle connection was measured by the load benchmark (DESIGN.md,
+    /// performance budget of 2026-12-02), and 6.9 KB of managed heap per idle session in-process
+    /// (1,000 sessions, their test clients' sockets included); rounded up to 8 KiB for the objects a
+    /// busy session adds (its outbound queue ring, the history's object).
+    /// </summary>
+    public const long FixedBytesPerSession = 8 * 1024;
+
+    /// <summary>Bytes a read can add to a session's input beyond the frame being assembled: one
+    /// buffer segment of the transport's memory pool.</summary>
+    public const long ReadSlackBytes = 4096;
+
+    public long TotalBytes => SessionStateBytes + IoBufferBytes + OutboundQueueBytes + HistoryBytes + WatchRingBytes;
+
+    /// <summary>The worst case of a server with these bounds. Sessions are counted on the listeners
+    /// where they cost most, up to each listener's limit, until the budget's <paramref name="maxSessions"/>.</summary>
+    /// <param name="maxSessions">Sessions the descriptor budget allows (<see cref="int.MaxValue"/> without a limit).</param>
+    /// <param name="listeners">Every listener's limits.</param>
+    /// <param name="history">The history's bounds.</param>
+    /// <param name="dashboard">The dashboard's bounds.</param>
+    /// <param name="maxViewers">Dashboard connections at once (see <see cref="MaxViewers"/>).</param>
+    /// <param name="maxWriteBufferBytes">The transport's output pipe limit (0 for none, counted as 64 KiB).</param>
+    /// <param name="maxTotalOutboundBytes">The process-wide outbound budget (<see cref="KestrelTcpOptions.MaxTotalOutboundBytes"/>).</param>
+    public static MemoryBudget Compute(
+        long maxSessions,
+        IEnumerable<ListenerOptions> listeners,
+        HistoryOptions history,
+        DashboardOptions dashboard,
+        long maxViewers,
+        long maxWriteBufferBytes,
+        long maxTotalOutboundBytes = KestrelTcpOptions.DefaultMaxTotalOutboundBytes)
+    {
+        var output = maxWriteBufferBytes > 0 ? maxWriteBufferBytes : 64 * 1024;
+        long sessions = 0, io = 0, queues = 0;
+        foreach (var listener in listeners.OrderByDescending(l => PerSession(l, output)))
+        {
+            var here = Math.Min(listener.MaxConnections, maxSessions - sessions);
+            if (here <= 0)
+            {
+                break;
+            }
+
+            var frame = listener.Framing.EffectiveMaxFrameBytes;
+            sessions += here;
+            io += here * (frame + ReadSlackBytes + output);
+            queues += here * Math.Max(listener.OutboundQueueBytes, frame);
+        }
+
+        queues = Math.Min(queues, (sessions * Sessions.OutboundBudget.FreeBytes) + maxTotalOutboundBytes);
+        var historyOn = history.Frames > 0 && history.MaxBytesPerSession > 0;
+        var historyBytes = historyOn ? Math.Min(history.MaxTotalBytes, sessions * history.MaxBytesPerSession) : 0;
+        var rings = Math.Min(sessions, maxViewers * dashboard.MaxWatchedSessions);
+        return new MemoryBudget(sessions, sessions * FixedBytesPerSession, io, queues, historyBytes, rings, rings * dashboard.TrafficBufferBytes);
+    }
+
+    /// <summary>
+    /// How many dashboard connections can watch sessions at once: hub connections are HTTP connections
+    /// (WebSockets), so the HTTP side's share of the descriptor budget bounds them. The one place for a
+    /// tighter cap on hub connections, when there is one.
+    /// </summary>
+    public static long MaxViewers(DescriptorBudget descriptors, DashboardOptions dashboard)
+    {
+        _ = dashboard;
+        return descriptors.MaxHttpConnections;
+    }
+
+    private static long PerSession(ListenerOptions listener, long output)
+    {
+        var frame = listener.Framing.EffectiveMaxFrameBytes;
+        return FixedBytesPerSession + frame + ReadSlackBytes + output + Math.Max(listener.OutboundQueueBytes, frame);
+    }
+}
