@@ -73,7 +73,7 @@ internal sealed record MemoryBudget(
             queues += here * Math.Max(listener.OutboundQueueBytes, frame);
         }
 
-        queues = Math.Min(queues, (sessions * Sessions.OutboundBudget.FreeBytes) + maxTotalOutboundBytes);
+        queues = Math.Min(queues, (sessions * KestrelTcp.Server.Sessions.OutboundBudget.FreeBytes) + maxTotalOutboundBytes);
         var historyOn = history.Frames > 0 && history.MaxBytesPerSession > 0;
         var historyBytes = historyOn ? Math.Min(history.MaxTotalBytes, sessions * history.MaxBytesPerSession) : 0;
         var rings = Math.Min(sessions, maxViewers * dashboard.MaxWatchedSessions);
