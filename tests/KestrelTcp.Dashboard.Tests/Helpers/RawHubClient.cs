@@ -64,7 +64,8 @@ public sealed class RawHubClient : IAsyncDisposable
     /// <summary>The close message's error, when the server closed the connection with one.</summary>
     public string? CloseError { get; private set; }
 
-    /// <summary>Whether the connection has ended (closed by the server or failed).</summary>
+    /// <summary>Whether the connection has been seen to end (closed by the server or failed); a client
+    /// that stopped reading does not see it.</summary>
     public bool Closed => _reader.IsCompleted;
 
     /// <summary>Negotiates and connects as <paramref name="role"/>; throws <see cref="HttpRequestException"/>
