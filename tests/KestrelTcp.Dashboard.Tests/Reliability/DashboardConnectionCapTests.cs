@@ -97,6 +97,18 @@ public sealed class DashboardConnectionCapTests
     }
 
     [Fact]
+    public async Task RefusesToStartWithABacklogTooSmallForOneFullFrame()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["KestrelTcp:Dashboard:TrafficPreviewBytes"] = "65536",
+            ["KestrelTcp:Dashboard:MaxViewerBacklogBytes"] = "65536",
+        }));
+
+        Assert.Contains("KestrelTcp:Dashboard:MaxViewerBacklogBytes must hold at least one frame", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DerivesTheTotalCapFromTheSignedInHttpShare()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
