@@ -42,8 +42,9 @@ public sealed class DashboardOptions
     /// <summary>Traffic held for one browser in pushes it has not yet taken, estimated as the frames'
     /// text and hex in memory (two bytes a character) plus 96 bytes a frame. Past it the browser's new
     /// frames are dropped, counted, and the count sent with its next batch (<c>Dropped</c>). Default
-    /// 1 MiB: a few seconds of a busy session's log. The server holds about twice this for a browser
-    /// that stops reading (the push being written is also held serialized), whatever it watches.</summary>
+    /// 1 MiB: a few seconds of a busy session's log. A browser that stops reading costs the server about
+    /// three times this (the frames as objects, the push being written once more as JSON, the pooled
+    /// blocks of SignalR's pipe) plus about 3 MB for the connection, whatever it watches.</summary>
     public long MaxViewerBacklogBytes { get; set; } = 1024 * 1024;
 
     /// <summary>How long a push to one browser may stay unfinished before the browser is closed as
@@ -56,10 +57,11 @@ public sealed class DashboardOptions
     public int MaxConnectionsPerUser { get; set; } = 8;
 
     /// <summary>Dashboard (hub) connections at once, over all users. Default: half the signed-in share
-    /// of the HTTP connection budget (<c>KestrelTcp:Http</c>), at most 256, so that pages and the API
-    /// always keep room. A value above the signed-in share is lowered to it at start, with a warning.</summary>
+    /// of the HTTP connection budget (<c>KestrelTcp:Http</c>), so that pages and the API always keep
+    /// room, and at most 64, so that all of them stuck at once hold about 450 MB at the other defaults.
+    /// A value above the signed-in share is lowered to it at start, with a warning.</summary>
     public int? MaxConnections { get; set; }
 
     /// <summary>The most a derived <see cref="MaxConnections"/> gives.</summary>
-    internal const int DefaultMaxConnections = 256;
+    internal const int DefaultMaxConnections = 64;
 }
