@@ -39,6 +39,7 @@ internal static class DashboardExtensions
         app.UseWhen(
             http => http.Request.Path.StartsWithSegments(HubPath, StringComparison.OrdinalIgnoreCase),
             hub => hub.Use(RefusePastTheCapsAsync));
+
         // The buffers between SignalR and the socket, set here on purpose rather than left to
         // SignalR's defaults: TransportMaxBufferSize bounds what waits to be written to one browser
         // beyond the push being written (the publisher holds the rest, at most MaxViewerBacklogBytes),
