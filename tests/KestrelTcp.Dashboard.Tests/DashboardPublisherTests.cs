@@ -74,53 +74,82 @@ public sealed class DashboardPublisherTests
     }
 
     [Fact]
-    public async Task SendsTheNewestWatchedFramesAndCountsTheOnesItCouldNotHold()
+    public async Task SendsTheNewestWatchedFramesAndCountsTheOnesTheRingCouldNotHold()
     {
-        var (server, client, id, group) = await WatchOneSessionAsync("TrafficBufferFrames", "3");
+        var (server, client, _, browser) = await WatchOneSessionAsync(new() { ["TrafficBufferFrames"] = "3" });
         await using var serverScope = server;
         await using var clientScope = client;
 
-        // The first batch is held in flight, so the next frames wait in the session's ring of three.
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        group.Hold(release.Task);
         await client.SendLineAsync("first");
-        await group.WaitUntilAsync(m => m.Count == 1, "the first batch");
-        await client.SendAsync("a\nb\nc\nd\ne\n");
-        Assert.True(server.GetRequiredService<SessionRegistry>().TryGet(id, out var session));
-        await Eventually.WaitAsync(() => session.WatchRing?.Count == 6, TimeSpan.FromSeconds(10), "the six frames in the watch ring");
-        await Task.Delay(600);
-        Assert.Single(group.Messages);
+        await browser.WaitUntilAsync(m => Batches(m).Count == 1, "the first batch");
 
-        release.SetResult();
-        await group.WaitUntilAsync(m => m.Count == 2, "the batch after the held one");
-        var batches = group.Messages.Cast<TrafficBatch>().ToList();
+        // Five frames in one read land in the ring of three before a flush takes them.
+        await client.SendAsync("a\nb\nc\nd\ne\n");
+        await browser.WaitUntilAsync(m => Batches(m).Sum(b => b.Frames.Count + b.Dropped) == 6, "the frames sent or counted");
+        var batches = Batches(browser.Messages);
         Assert.Equal(["first"], batches[0].Frames.Select(f => f.Text));
         Assert.Equal(0, batches[0].Dropped);
-        Assert.Equal(["c", "d", "e"], batches[1].Frames.Select(f => f.Text));
-        Assert.Equal(2, batches[1].Dropped);
-        Assert.All(batches, b => Assert.Equal(id, b.SessionId));
+        Assert.Equal(["c", "d", "e"], batches.Skip(1).SelectMany(b => b.Frames).Select(f => f.Text));
+        Assert.Equal(2, batches.Sum(b => b.Dropped));
 
         // Nothing new, nothing sent; the next frame comes alone, with nothing dropped.
+        var sent = batches.Count;
         await Task.Delay(600);
-        Assert.Equal(2, group.Messages.Count);
+        Assert.Equal(sent, Batches(browser.Messages).Count);
         await client.SendLineAsync("f");
-        await group.WaitUntilAsync(m => m.Count == 3, "the next batch");
-        var last = Assert.IsType<TrafficBatch>(group.Messages[2]);
+        await browser.WaitUntilAsync(m => Batches(m).Count == sent + 1, "the next batch");
+        var last = Batches(browser.Messages)[^1];
         Assert.Equal(["f"], last.Frames.Select(f => f.Text));
         Assert.Equal(0, last.Dropped);
     }
 
     [Fact]
+    public async Task DropsABrowsersFramesWhileItsBacklogIsFullAndTellsItHowMany()
+    {
+        // A first frame of 6,000 bytes costs 36,096 estimated bytes (text and hex as UTF-16, plus the
+        // overhead) of the 65,536 allowed; the next frames, of 5,000 bytes (30,096), do not fit while it is held.
+        var (server, client, id, browser) = await WatchOneSessionAsync(new()
+        {
+            ["TrafficPreviewBytes"] = "6000",
+            ["MaxViewerBacklogBytes"] = "65536",
+        });
+        await using var serverScope = server;
+        await using var clientScope = client;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        browser.Hold(release.Task);
+        await client.SendLineAsync(new string('x', 6000));
+        await browser.WaitUntilAsync(m => Batches(m).Count == 1, "the first batch");
+
+        for (var i = 0; i < 4; i++)
+        {
+            await client.SendLineAsync(new string((char)('a' + i), 5000));
+        }
+
+        Assert.True(server.GetRequiredService<SessionRegistry>().TryGet(id, out var session));
+        await Eventually.WaitAsync(() => session.WatchRing?.Count == 5, TimeSpan.FromSeconds(10), "the frames in the watch ring");
+        await Task.Delay(600);
+        Assert.Single(Batches(browser.Messages));
+
+        release.SetResult();
+        await client.SendLineAsync("after");
+        await browser.WaitUntilAsync(m => Batches(m).Any(b => b.Frames.Any(f => f.Text == "after")), "the frame after the backlog emptied");
+        var batches = Batches(browser.Messages);
+        Assert.Equal(4, batches.Sum(b => b.Dropped));
+        Assert.Equal(["after"], batches.Skip(1).SelectMany(b => b.Frames).Select(f => f.Text));
+        Assert.Equal(4, server.GetRequiredService<DashboardViewers>().Find("browser")!.Traffic.DroppedFrames);
+    }
+
+    [Fact]
     public async Task CutsWatchedFramesToTheTrafficPreviewAndSaysSo()
     {
-        var (server, client, id, group) = await WatchOneSessionAsync("TrafficPreviewBytes", "16");
+        var (server, client, _, browser) = await WatchOneSessionAsync(new() { ["TrafficPreviewBytes"] = "16" });
         await using var serverScope = server;
         await using var clientScope = client;
 
         await client.SendLineAsync(new string('x', 10) + new string('y', 90));
 
-        await group.WaitUntilAsync(m => m.Count == 1, "the batch");
-        var frame = Assert.Single(Assert.IsType<TrafficBatch>(group.Messages[0]).Frames);
+        await browser.WaitUntilAsync(m => Batches(m).Count == 1, "the batch");
+        var frame = Assert.Single(Batches(browser.Messages)[0].Frames);
         Assert.Equal("xxxxxxxxxxyyyyyy", frame.Text);
         Assert.Equal(Convert.ToHexString("xxxxxxxxxxyyyyyy"u8), frame.Hex);
         Assert.True(frame.Truncated);
@@ -167,18 +196,18 @@ public sealed class DashboardPublisherTests
         Assert.True(viewers.Watch("three", id).Ok);
         Assert.NotSame(ring, session.WatchRing);
         await client.SendLineAsync("again");
-        var group = hub.For(DashboardGroups.Session(id));
-        await group.WaitUntilAsync(m => m.OfType<TrafficBatch>().Any(b => b.Frames.Any(f => f.Text == "again")), "the frame after watching again");
-        Assert.DoesNotContain(group.Messages.OfType<TrafficBatch>().SelectMany(b => b.Frames), f => f.Text == "unseen");
+        var three = hub.For("three");
+        await three.WaitUntilAsync(m => m.OfType<TrafficBatch>().Any(b => b.Frames.Any(f => f.Text == "again")), "the frame after watching again");
+        Assert.DoesNotContain(three.Messages.OfType<TrafficBatch>().SelectMany(b => b.Frames), f => f.Text == "unseen");
     }
 
-    /// <summary>A server with one connected client whose session a browser ("browser") watches, with one
-    /// dashboard setting changed; the group is where that session's traffic batches arrive.</summary>
-    private static async Task<(TestServer Server, TestTcpClient Client, string Id, RecordingClient Group)> WatchOneSessionAsync(string setting, string value)
+    /// <summary>A server with one connected client whose session a browser ("browser") watches, with
+    /// some dashboard settings changed; the recording client is where that browser's pushes arrive.</summary>
+    private static async Task<(TestServer Server, TestTcpClient Client, string Id, RecordingClient Browser)> WatchOneSessionAsync(Dictionary<string, string> settings)
     {
         var hub = new RecordingHubContext();
         var server = await TestServer.StartAsync(
-            new Dictionary<string, string?> { [$"KestrelTcp:Dashboard:{setting}"] = value },
+            settings.ToDictionary(s => $"KestrelTcp:Dashboard:{s.Key}", s => (string?)s.Value),
             builder => builder.Services.AddSingleton<IHubContext<DashboardHub, IDashboardClient>>(hub));
         var client = await server.ConnectAsync();
         await server.WaitForSessionCountAsync(1);
@@ -186,8 +215,10 @@ public sealed class DashboardPublisherTests
         var viewers = server.GetRequiredService<DashboardViewers>();
         viewers.Connect("browser");
         Assert.True(viewers.Watch("browser", id).Ok);
-        return (server, client, id, hub.For(DashboardGroups.Session(id)));
+        return (server, client, id, hub.For("browser"));
     }
+
+    private static List<TrafficBatch> Batches(IReadOnlyList<object> messages) => [.. messages.OfType<TrafficBatch>()];
 
     private static HashSet<string> Upserted(IReadOnlyList<object> messages) =>
         [.. messages.OfType<SessionsDelta>().SelectMany(d => d.Upserted).Select(r => r.Id)];

@@ -14,6 +14,33 @@ let signedOut = false;
 /** Set when the operator signed out: the connection was closed on purpose and stays closed. */
 let leaving = false;
 
+/** Set when a reconnect attempt was refused at a connection cap: the server's reason. */
+let refusedBecause = null;
+
+/** Wait before trying again after the server refused the connection at a cap. */
+const refusedRetryDelay = 30000;
+
+/**
+ * The server's reason when it refused the connection at a connection cap, else null: a 429 at
+ * negotiation carries a ProblemDetails whose detail names the limit; a connection that got in just
+ * past the cap is closed with the same words as a hub error.
+ */
+export function refusalReason(error) {
+  const text = String(error?.message ?? error ?? '');
+  if (/Status code '429'/.test(text)) {
+    const body = text.match(/\{.*\}/s);
+    try {
+      const detail = body && JSON.parse(body[0]).detail;
+      if (detail) return detail;
+    } catch {
+      // Not a ProblemDetails body: fall back to the general words.
+    }
+    return 'The server refused this dashboard connection: too many are open.';
+  }
+  const hub = text.match(/HubException: (.*dashboard connections open.*)$/s);
+  return hub ? hub[1].trim() : null;
+}
+
 /** Builds the dashboard's hub connection. */
 export function createHubConnection() {
   const signalR = globalThis.signalR;
@@ -21,9 +48,11 @@ export function createHubConnection() {
     .withUrl(hubPath)
     .withAutomaticReconnect({
       // A 401 will not go away by retrying: stop, and let onclose send the operator to sign in.
+      // Refused at a connection cap: stop too, and let onclose say why and try again slowly.
       nextRetryDelayInMilliseconds: (context) => {
         signedOut = isUnauthorized(context.retryReason);
-        return signedOut ? null : retryDelay(context.previousRetryCount);
+        refusedBecause = refusalReason(context.retryReason);
+        return signedOut || refusedBecause ? null : retryDelay(context.previousRetryCount);
       },
     })
     .configureLogging(signalR.LogLevel.Warning)
@@ -33,7 +62,8 @@ export function createHubConnection() {
 /**
  * Starts the connection and keeps it alive: SignalR's automatic reconnect covers a dropped
  * connection; a failed first start, or a connection that closed for good, is retried here.
- * onState receives 'connecting', 'connected', 'reconnecting' or 'disconnected', and the attempt number.
+ * onState receives 'connecting', 'connected', 'reconnecting', 'disconnected' or 'refused' (at a
+ * connection cap; then the server's reason as a third argument), and the attempt number.
  */
 export function keepConnected(connection, onState) {
   let attempts = 0;
@@ -53,9 +83,19 @@ export function keepConnected(connection, onState) {
       }
 
       console.warn('Dashboard hub: could not connect', error);
+      if (refuse(refusalReason(error))) return;
       onState('disconnected', attempts);
       timer = setTimeout(start, retryDelay(attempts++));
     }
+  }
+
+  /** Shows the server's refusal and tries again after a while (a place frees when another tab closes). */
+  function refuse(reason) {
+    refusedBecause = null;
+    if (!reason) return false;
+    onState('refused', ++attempts, reason);
+    timer = setTimeout(start, refusedRetryDelay);
+    return true;
   }
 
   connection.onreconnecting(() => onState('reconnecting', ++attempts));
@@ -70,6 +110,7 @@ export function keepConnected(connection, onState) {
       return;
     }
 
+    if (refuse(refusedBecause ?? refusalReason(error))) return;
     onState('disconnected', attempts);
     timer = setTimeout(start, retryDelay(attempts++));
   });

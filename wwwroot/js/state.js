@@ -17,6 +17,8 @@ function emit(topic, detail) {
 export const store = {
   hub: 'connecting',
   hubAttempt: 0,
+  /** Why the server refused the connection, when store.hub is 'refused'. */
+  hubReason: null,
   /** The signed-in user ({ name, role }), once known. */
   user: null,
   listeners: [],
@@ -45,9 +47,10 @@ export function setUser(user) {
   emit('user', user);
 }
 
-export function setHubState(state, attempt) {
+export function setHubState(state, attempt, reason = null) {
   store.hub = state;
   store.hubAttempt = attempt;
+  store.hubReason = reason;
   emit('hub', state);
 }
 

@@ -36,7 +36,50 @@ internal static class DashboardExtensions
     {
         // A dashboard left open all day must not outlive its sign-in: the connection closes when the
         // sign-in expires, and the browser's reconnect then meets a 401 and goes to the sign-in page.
-        app.MapHub<DashboardHub>(HubPath, options => options.CloseOnAuthenticationExpiration = true);
+        app.UseWhen(
+            http => http.Request.Path.StartsWithSegments(HubPath, StringComparison.OrdinalIgnoreCase),
+            hub => hub.Use(RefusePastTheCapsAsync));
+
+        // The buffers between SignalR and the socket, set here on purpose rather than left to
+        // SignalR's defaults: TransportMaxBufferSize bounds what waits to be written to one browser
+        // beyond the push being written (the publisher holds the rest, at most MaxViewerBacklogBytes),
+        // ApplicationMaxBufferSize what a browser's messages may fill before SignalR stops reading it
+        // (MaximumReceiveMessageSize is the separate cap on one message).
+        app.MapHub<DashboardHub>(HubPath, options =>
+        {
+            options.CloseOnAuthenticationExpiration = true;
+            options.TransportMaxBufferSize = TransportBufferBytes;
+            options.ApplicationMaxBufferSize = ApplicationBufferBytes;
+        });
         return app;
+    }
+
+    /// <summary>SignalR's outgoing pipe per connection, in bytes (its own default too, 64 KiB).</summary>
+    internal const long TransportBufferBytes = 64 * 1024;
+
+    /// <summary>SignalR's incoming pipe per connection, in bytes (its own default too, 64 KiB).</summary>
+    internal const long ApplicationBufferBytes = 64 * 1024;
+
+    /// <summary>
+    /// Refuses a new hub connection past a cap before it is made: a negotiation, or a WebSocket that skips
+    /// it (no <c>id</c>), from a signed-in caller gets a 429 ProblemDetails that names the limit. Requests
+    /// of connections already made (with an <c>id</c>) and unauthenticated ones (the hub answers 401) pass.
+    /// </summary>
+    private static async Task RefusePastTheCapsAsync(HttpContext http, Func<Task> next)
+    {
+        var opens = http.Request.Path.StartsWithSegments(HubPath + "/negotiate", StringComparison.OrdinalIgnoreCase)
+            || (http.WebSockets.IsWebSocketRequest && !http.Request.Query.ContainsKey("id"));
+        if (opens && http.User.Identity?.IsAuthenticated == true)
+        {
+            var viewers = http.RequestServices.GetRequiredService<DashboardViewers>();
+            if (viewers.CheckAdmission(DashboardViewers.UserKey(Api.ApiResults.Actor(http))) is { } refusal)
+            {
+                await Results.Problem(refusal, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many dashboard connections")
+                    .ExecuteAsync(http).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        await next().ConfigureAwait(false);
     }
 }

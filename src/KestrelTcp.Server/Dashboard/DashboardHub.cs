@@ -35,39 +35,37 @@ internal sealed class DashboardHub : Hub<IDashboardClient>
             return Task.CompletedTask;
         }
 
-        _viewers.Connect(Context.ConnectionId);
-        _logger.ViewerConnected(Context.ConnectionId, DashboardCommands.Actor(Context).Name);
+        // Negotiation already refused a connection past a cap with a 429; this is the exact check
+        // (connections that negotiated at once). The error closes the connection, without reconnect,
+        // and the page shows it.
+        var actor = DashboardCommands.Actor(Context);
+        var context = Context;
+        if (_viewers.TryConnect(Context.ConnectionId, DashboardViewers.UserKey(actor), context.Abort, out var refusal) is null)
+        {
+            throw new HubException(refusal);
+        }
+
+        _logger.ViewerConnected(Context.ConnectionId, actor.Name);
         return Task.CompletedTask;
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
-        // SignalR removes the connection from its groups; this releases its watches.
+        // This releases its watches and its place under the connection caps.
         _viewers.Disconnect(Context.ConnectionId);
         _logger.ViewerDisconnected(Context.ConnectionId);
         return Task.CompletedTask;
     }
 
-    /// <summary>Starts sending a session's traffic to this browser; returns its recent frames.</summary>
-    public async Task<WatchResult> Watch(string sessionId)
-    {
-        // Join the group first, so no frame published after the watch starts misses this browser.
-        var group = DashboardGroups.Session(sessionId ?? string.Empty);
-        await Groups.AddToGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted).ConfigureAwait(false);
-        var result = _viewers.Watch(Context.ConnectionId, sessionId);
-        if (!result.Ok && _viewers.Find(Context.ConnectionId) is { } viewer && !viewer.IsWatching(sessionId ?? string.Empty))
-        {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted).ConfigureAwait(false);
-        }
-
-        return result;
-    }
+    /// <summary>Starts sending a session's traffic to this browser; returns its recent frames. The
+    /// publisher pushes the traffic to each browser on its own (no SignalR group), within its backlog.</summary>
+    public Task<WatchResult> Watch(string sessionId) => Task.FromResult(_viewers.Watch(Context.ConnectionId, sessionId));
 
     /// <summary>Stops sending a session's traffic to this browser.</summary>
-    public async Task Unwatch(string sessionId)
+    public Task Unwatch(string sessionId)
     {
         _viewers.Unwatch(Context.ConnectionId, sessionId);
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, DashboardGroups.Session(sessionId ?? string.Empty), Context.ConnectionAborted).ConfigureAwait(false);
+        return Task.CompletedTask;
     }
 
     /// <summary>Sends a text or hex payload to one or several sessions.</summary>

@@ -22,4 +22,16 @@ internal static partial class DashboardLog
     [LoggerMessage(EventId = 604, EventName = "DashboardViewerDisconnected", Level = LogLevel.Debug,
         Message = "Dashboard connection {ConnectionId} closed")]
     public static partial void ViewerDisconnected(this ILogger logger, string connectionId);
+
+    [LoggerMessage(EventId = 605, EventName = "DashboardViewerStuck", Level = LogLevel.Warning,
+        Message = "Dashboard connection {ConnectionId} of {User} is closed: a push to it has not finished in {Timeout} (it is not reading); {BacklogBytes} bytes were waiting for it and {Dropped} frames were dropped")]
+    public static partial void ViewerStuck(this ILogger logger, string connectionId, string user, TimeSpan timeout, long backlogBytes, long dropped);
+
+    [LoggerMessage(EventId = 606, EventName = "DashboardConnectionRefused", Level = LogLevel.Warning,
+        Message = "Dashboard connections refused: {Reason} ({Count} refused since the last warning)")]
+    public static partial void ConnectionsRefused(this ILogger logger, string reason, long count);
+
+    [LoggerMessage(EventId = 607, EventName = "DashboardConnectionsLowered", Level = LogLevel.Warning,
+        Message = "KestrelTcp:Dashboard:MaxConnections {Configured} is more than the signed-in HTTP connections ({SignedIn}); the dashboard allows {SignedIn}")]
+    public static partial void MaxConnectionsLowered(this ILogger logger, int configured, int signedIn);
 }

@@ -45,4 +45,30 @@ public sealed class DashboardOptions
     /// <summary>Largest message a browser may send (a send to 10,000 chosen sessions, or a 64 KiB
     /// payload as hex). Default 1 MiB; SignalR's own default of 32 KiB is too small for either.</summary>
     public long MaxCommandBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Traffic held for one browser in pushes it has not yet taken, estimated as the frames'
+    /// text and hex in memory (two bytes a character) plus 96 bytes a frame. Past it the browser's new
+    /// frames are dropped, counted, and the count sent with its next batch (<c>Dropped</c>). Default
+    /// 1 MiB: a few seconds of a busy session's log. A browser that stops reading costs the server about
+    /// three times this (the frames as objects, the push being written once more as JSON, the pooled
+    /// blocks of SignalR's pipe) plus about 3 MB for the connection, whatever it watches.</summary>
+    public long MaxViewerBacklogBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How long a push to one browser may stay unfinished before the browser is closed as
+    /// stuck (logged with the reason; its page reconnects and starts afresh). Default 30 seconds: far
+    /// beyond any live connection, short enough that a stuck one does not hold its backlog for long.</summary>
+    public TimeSpan ViewerStuckTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Dashboard (hub) connections one user or API key may hold at once. Default 8: a few
+    /// tabs and a script; the next is refused with 429 and the reason.</summary>
+    public int MaxConnectionsPerUser { get; set; } = 8;
+
+    /// <summary>Dashboard (hub) connections at once, over all users. Default: half the signed-in share
+    /// of the HTTP connection budget (<c>KestrelTcp:Http</c>), so that pages and the API always keep
+    /// room, and at most 64, so that all of them stuck at once hold about 450 MB at the other defaults.
+    /// A value above the signed-in share is lowered to it at start, with a warning.</summary>
+    public int? MaxConnections { get; set; }
+
+    /// <summary>The most a derived <see cref="MaxConnections"/> gives.</summary>
+    internal const int DefaultMaxConnections = 64;
 }

@@ -26,8 +26,34 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"{Root}:MaxCommandBytes must be between 32768 and 67108864 (was {options.MaxCommandBytes}).");
         }
 
+        if (options.MaxViewerBacklogBytes is < 64 * 1024 or > 256L * 1024 * 1024)
+        {
+            errors.Add($"{Root}:MaxViewerBacklogBytes must be between 65536 and 268435456 (was {options.MaxViewerBacklogBytes}).");
+        }
+
+        else if (options.MaxViewerBacklogBytes < MaxFrameCost(options.TrafficPreviewBytes))
+        {
+            // Otherwise a frame shown in full could never be sent to anyone.
+            errors.Add($"{Root}:MaxViewerBacklogBytes must hold at least one frame of {Root}:TrafficPreviewBytes, {MaxFrameCost(options.TrafficPreviewBytes)} bytes (was {options.MaxViewerBacklogBytes}).");
+        }
+
+        if (options.ViewerStuckTimeout < TimeSpan.FromSeconds(1) || options.ViewerStuckTimeout > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{Root}:ViewerStuckTimeout must be between 00:00:01 and 01:00:00 (was {options.ViewerStuckTimeout}).");
+        }
+
+        Range(errors, $"{Root}:MaxConnectionsPerUser", options.MaxConnectionsPerUser, 1, 10_000);
+        if (options.MaxConnections is { } max)
+        {
+            Range(errors, $"{Root}:MaxConnections", max, 1, 100_000);
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>The most a frame can cost in a browser's backlog: its text (a character a byte at most)
+    /// and its hex (two), two bytes a character, and the overhead.</summary>
+    private static long MaxFrameCost(int previewBytes) => (6L * previewBytes) + ViewerTraffic.FrameOverheadBytes;
 
     private static void Range(List<string> errors, string key, int value, int min, int max)
     {

@@ -175,6 +175,7 @@ internal sealed partial class DashboardPublisher : BackgroundService
             }
 
             viewer.InFlight = Track(viewer.ConnectionId, sessions, totals);
+            viewer.InFlightStarted = Environment.TickCount64;
         }
     }
 

@@ -7,20 +7,36 @@ namespace KestrelTcp.Server.Dashboard;
 /// the publisher owes it (used by the publisher's loop only). The publisher starts a new push to a
 /// browser only when the previous one has completed; meanwhile changes collect in <see cref="Backlog"/>,
 /// which holds each session at most once, so a slow browser costs bounded memory and never slows others.
+/// Watched traffic is pushed to each browser on its own (<see cref="Traffic"/>), within its backlog limit.
 /// </summary>
 internal sealed class DashboardViewer
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Session> _watched = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WatchedSession> _watched = new(StringComparer.Ordinal);
+    private readonly Action _abort;
     private bool _disconnected;
     private int _snapshotRequested = 1;
 
-    public DashboardViewer(string connectionId) => ConnectionId = connectionId;
+    public DashboardViewer(string connectionId, string user, Action abort)
+    {
+        ConnectionId = connectionId;
+        User = user;
+        _abort = abort;
+    }
 
     public string ConnectionId { get; }
 
+    /// <summary>Who opened the connection (the user or API key name), for the per-user cap.</summary>
+    public string User { get; }
+
     /// <summary>The previous push to this browser.</summary>
     public Task InFlight { get; set; } = Task.CompletedTask;
+
+    /// <summary>When (<see cref="Environment.TickCount64"/>) <see cref="InFlight"/> started.</summary>
+    public long InFlightStarted { get; set; }
+
+    /// <summary>What the publisher has pushed of this browser's watched traffic. Publisher's loop only.</summary>
+    public ViewerTraffic Traffic { get; } = new();
 
     /// <summary>Changes this browser has not been sent yet because its previous push was still in flight.</summary>
     public SessionChangeSet Backlog { get; } = new();
@@ -74,8 +90,11 @@ internal sealed class DashboardViewer
                 return false;
             }
 
-            _watched.Add(session.Id, session);
             session.AddWatcher(frames, previewBytes, maxBytes);
+
+            // Live frames start after what the ring holds now; the history the browser gets with the
+            // watch covers those before.
+            _watched.Add(session.Id, new WatchedSession(session, session.WatchRing?.Count ?? 0));
             return true;
         }
     }
@@ -84,27 +103,27 @@ internal sealed class DashboardViewer
     {
         lock (_gate)
         {
-            if (!_watched.Remove(sessionId, out var session))
+            if (!_watched.Remove(sessionId, out var watched))
             {
                 return false;
             }
 
-            session.RemoveWatcher();
+            watched.Session.RemoveWatcher();
             return true;
         }
     }
 
-    /// <summary>Adds the sessions this browser watches to <paramref name="sessions"/>.</summary>
-    public void CollectWatched(HashSet<Session> sessions)
+    /// <summary>Adds the sessions this browser watches, with where their live frames start, to <paramref name="sessions"/>.</summary>
+    public void CollectWatched(List<WatchedSession> sessions)
     {
         lock (_gate)
         {
-            foreach (var session in _watched.Values)
-            {
-                sessions.Add(session);
-            }
+            sessions.AddRange(_watched.Values);
         }
     }
+
+    /// <summary>Closes the connection (the browser is stuck); SignalR then calls the hub's disconnect.</summary>
+    public void Abort() => _abort();
 
     /// <summary>Stops watching everything, for good: the browser has gone.</summary>
     public void Disconnect()
@@ -112,9 +131,9 @@ internal sealed class DashboardViewer
         lock (_gate)
         {
             _disconnected = true;
-            foreach (var session in _watched.Values)
+            foreach (var watched in _watched.Values)
             {
-                session.RemoveWatcher();
+                watched.Session.RemoveWatcher();
             }
 
             _watched.Clear();

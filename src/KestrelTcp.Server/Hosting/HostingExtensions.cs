@@ -58,7 +58,7 @@ internal static class HostingExtensions
                     catalog.All.Select(l => l.Options),
                     history,
                     dashboard,
-                    MemoryBudget.MaxViewers(budget, dashboard),
+                    services.GetRequiredService<Dashboard.DashboardViewers>().MaxConnections,
                     socket.MaxWriteBufferSize ?? 0,
                     server.MaxTotalOutboundBytes));
 

@@ -15,6 +15,9 @@ namespace KestrelTcp.Server.Hosting;
 /// <param name="HistoryBytes">The histories: sessions × <see cref="HistoryOptions.MaxBytesPerSession"/>, at most <see cref="HistoryOptions.MaxTotalBytes"/>.</param>
 /// <param name="WatchRings">Dashboard watch rings: one per watched session, shared by its viewers.</param>
 /// <param name="WatchRingBytes"><paramref name="WatchRings"/> × <see cref="DashboardOptions.TrafficBufferBytes"/>.</param>
+/// <param name="Viewers">Dashboard connections at once (<see cref="DashboardOptions.MaxConnections"/>).</param>
+/// <param name="ViewerBytes">What those connections hold when none of them reads: each about three times
+/// <see cref="DashboardOptions.MaxViewerBacklogBytes"/> plus <see cref="FixedBytesPerViewer"/> (measured).</param>
 internal sealed record MemoryBudget(
     long Sessions,
     long SessionStateBytes,
@@ -22,8 +25,14 @@ internal sealed record MemoryBudget(
     long OutboundQueueBytes,
     long HistoryBytes,
     long WatchRings,
-    long WatchRingBytes)
+    long WatchRingBytes,
+    long Viewers = 0,
+    long ViewerBytes = 0)
 {
+    /// <summary>What a dashboard connection costs besides its backlog: SignalR's connection, pipes and
+    /// WebSocket buffers (about 3 MB measured for one that stopped reading, see <c>SlowViewerTests</c>).</summary>
+    public const long FixedBytesPerViewer = 3L * 1024 * 1024;
+
     /// <summary>
     /// What a session costs while idle: the session, its connection, pipes and socket objects. An
     /// estimate: 6.8 KB of RSS per idle connection was measured by the load benchmark (DESIGN.md,
@@ -37,7 +46,7 @@ internal sealed record MemoryBudget(
     /// buffer segment of the transport's memory pool.</summary>
     public const long ReadSlackBytes = 4096;
 
-    public long TotalBytes => SessionStateBytes + IoBufferBytes + OutboundQueueBytes + HistoryBytes + WatchRingBytes;
+    public long TotalBytes => SessionStateBytes + IoBufferBytes + OutboundQueueBytes + HistoryBytes + WatchRingBytes + ViewerBytes;
 
     /// <summary>The worst case of a server with these bounds. Sessions are counted on the listeners
     /// where they cost most, up to each listener's limit, until the budget's <paramref name="maxSessions"/>.</summary>
@@ -45,7 +54,7 @@ internal sealed record MemoryBudget(
     /// <param name="listeners">Every listener's limits.</param>
     /// <param name="history">The history's bounds.</param>
     /// <param name="dashboard">The dashboard's bounds.</param>
-    /// <param name="maxViewers">Dashboard connections at once (see <see cref="MaxViewers"/>).</param>
+    /// <param name="maxViewers">Dashboard connections at once (<see cref="DashboardOptions.MaxConnections"/>, as the dashboard applies it).</param>
     /// <param name="maxWriteBufferBytes">The transport's output pipe limit (0 for none, counted as 64 KiB).</param>
     /// <param name="maxTotalOutboundBytes">The process-wide outbound budget (<see cref="KestrelTcpOptions.MaxTotalOutboundBytes"/>).</param>
     public static MemoryBudget Compute(
@@ -77,18 +86,8 @@ internal sealed record MemoryBudget(
         var historyOn = history.Frames > 0 && history.MaxBytesPerSession > 0;
         var historyBytes = historyOn ? Math.Min(history.MaxTotalBytes, sessions * history.MaxBytesPerSession) : 0;
         var rings = Math.Min(sessions, maxViewers * dashboard.MaxWatchedSessions);
-        return new MemoryBudget(sessions, sessions * FixedBytesPerSession, io, queues, historyBytes, rings, rings * dashboard.TrafficBufferBytes);
-    }
-
-    /// <summary>
-    /// How many dashboard connections can watch sessions at once: hub connections are HTTP connections
-    /// (WebSockets), so the HTTP side's share of the descriptor budget bounds them. The one place for a
-    /// tighter cap on hub connections, when there is one.
-    /// </summary>
-    public static long MaxViewers(DescriptorBudget descriptors, DashboardOptions dashboard)
-    {
-        _ = dashboard;
-        return descriptors.MaxHttpConnections;
+        var viewerBytes = maxViewers * ((3 * dashboard.MaxViewerBacklogBytes) + FixedBytesPerViewer);
+        return new MemoryBudget(sessions, sessions * FixedBytesPerSession, io, queues, historyBytes, rings, rings * dashboard.TrafficBufferBytes, maxViewers, viewerBytes);
     }
 
     private static long PerSession(ListenerOptions listener, long output)

@@ -45,8 +45,9 @@ public sealed class DashboardPage : IAsyncDisposable
 
     public ILocator LogFrames => Page.Locator("#traffic-log .frame");
 
-    /// <summary>Opens the dashboard as <paramref name="role"/> and waits until its hub is live.</summary>
-    public static async Task<DashboardPage> OpenAsync(IBrowser browser, TestServer server, int width = 1440, int height = 900, TestRole role = TestRole.Operator)
+    /// <summary>Opens the dashboard as <paramref name="role"/> and waits until its hub is live (unless
+    /// <paramref name="waitUntilLive"/> is false).</summary>
+    public static async Task<DashboardPage> OpenAsync(IBrowser browser, TestServer server, int width = 1440, int height = 900, TestRole role = TestRole.Operator, bool waitUntilLive = true)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -64,7 +65,11 @@ public sealed class DashboardPage : IAsyncDisposable
         var page = await context.NewPageAsync();
         var dashboard = new DashboardPage(context, page);
         await page.GotoAsync("/");
-        await Expect(page.Locator("#hub-state-label")).ToHaveTextAsync("Live");
+        if (waitUntilLive)
+        {
+            await Expect(page.Locator("#hub-state-label")).ToHaveTextAsync("Live");
+        }
+
         return dashboard;
     }
 

@@ -69,7 +69,7 @@ public sealed class HostingTests
             [server.GetRequiredService<IOptions<KestrelTcpOptions>>().Value.Listeners["default"]],
             server.GetRequiredService<IOptions<KestrelTcpOptions>>().Value.History,
             dashboard,
-            MemoryBudget.MaxViewers(descriptors, dashboard),
+            server.GetRequiredService<KestrelTcp.Server.Dashboard.DashboardViewers>().MaxConnections,
             64 * 1024);
         var sessions = Math.Min(1000, descriptors.MaxSessions);
         var match = Regex.Match(line, @"Worst-case memory is (\d+) MiB for (\d+) sessions: .* history (\d+) MiB");

@@ -28,7 +28,11 @@ public sealed class MemoryBudgetTests
         Assert.Equal(128 * MiB, budget.HistoryBytes);
         Assert.Equal(1600, budget.WatchRings);
         Assert.Equal(1600 * 256 * KiB, budget.WatchRingBytes);
-        Assert.Equal(budget.SessionStateBytes + budget.IoBufferBytes + budget.OutboundQueueBytes + budget.HistoryBytes + budget.WatchRingBytes, budget.TotalBytes);
+
+        // 100 dashboard connections that stop reading: three times the 1 MiB backlog and 3 MiB each.
+        Assert.Equal(100, budget.Viewers);
+        Assert.Equal(100 * 6 * MiB, budget.ViewerBytes);
+        Assert.Equal(budget.SessionStateBytes + budget.IoBufferBytes + budget.OutboundQueueBytes + budget.HistoryBytes + budget.WatchRingBytes + budget.ViewerBytes, budget.TotalBytes);
     }
 
     [Fact]

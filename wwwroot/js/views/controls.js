@@ -43,10 +43,14 @@ export function refreshControls() {
 
 function renderBanner() {
   const banner = byId('banner');
-  const down = store.hub === 'reconnecting' || store.hub === 'disconnected';
+  const down = store.hub === 'reconnecting' || store.hub === 'disconnected' || store.hub === 'refused';
   setHidden(banner, !down);
   if (!down) return;
   const attempt = store.hubAttempt > 1 ? ` (attempt ${store.hubAttempt})` : '';
+  if (store.hub === 'refused') {
+    setText(byId('banner-text'), `${store.hubReason} Trying again every 30 s.`);
+    return;
+  }
   setText(byId('banner-text'), store.hub === 'reconnecting'
     ? `Connection to the server lost. Reconnecting${attempt}…`
     : `Cannot reach the server. Reconnecting${attempt}…`);

@@ -9,6 +9,7 @@ const hubLabels = {
   connected: 'Live',
   reconnecting: 'Reconnecting…',
   disconnected: 'Disconnected',
+  refused: 'Refused',
 };
 
 /** onSignOut ends the sign-in and leaves the page; the button stays busy until it has. */
