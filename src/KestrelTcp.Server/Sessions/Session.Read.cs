@@ -9,7 +9,12 @@ internal sealed partial class Session
 {
     /// <summary>
     /// Decodes every complete frame in each read, then advances past them. It awaits only the socket:
-    /// no logging I/O, no SignalR, no cross-session lock.
+    /// no logging I/O, no SignalR, no cross-session lock. A broker's fan-out is done in slices (see
+    /// <see cref="FanOutSliceFull"/>): when a slice is full the loop stops parsing, leaves the rest of the
+    /// input where it is and yields the thread (the event loop's, usually) before the next slice, so
+    /// the other connections of that thread are served in between. Input left unparsed fills the pipe,
+    /// and a full pipe stops the transport reading this socket: a sender whose fan-out cannot keep up is
+    /// slowed down, not the thread.
     /// </summary>
     private async Task ReadLoopAsync()
     {
@@ -32,6 +37,7 @@ internal sealed partial class Session
                 var consumed = buffer.Start;
                 var examined = buffer.End;
                 var remaining = buffer;
+                var sliced = false;
                 try
                 {
                     // One clock read per read: every frame decoded from it arrived at the same time.
@@ -56,7 +62,7 @@ internal sealed partial class Session
                                 // no sequence slicing per frame.
                                 var span = remaining.FirstSpan;
                                 var offset = 0;
-                                while (codec.TryParseFrame(span[offset..], out var payloadOffset, out var payloadLength, out var frameLength))
+                                while (!FanOutSliceFull && codec.TryParseFrame(span[offset..], out var payloadOffset, out var payloadLength, out var frameLength))
                                 {
                                     OnFrameReceived(span.Slice(offset + payloadOffset, payloadLength), span.Slice(offset, frameLength), now, history);
                                     offset += frameLength;
@@ -67,6 +73,15 @@ internal sealed partial class Session
                                 {
                                     remaining = remaining.Slice(offset);
                                     consumed = remaining.Start;
+                                }
+
+                                if (FanOutSliceFull)
+                                {
+                                    // The rest waits for the next slice: examined up to here only, so the
+                                    // next read returns it at once instead of waiting for more bytes.
+                                    sliced = true;
+                                    examined = consumed;
+                                    break;
                                 }
 
                                 // A frame split across segments (or a codec without a span parser): the
@@ -87,6 +102,9 @@ internal sealed partial class Session
                             // wakes the writer and drains the queue (a session already closing for
                             // another reason returns them to the pool with the rest of the queue).
                             QueueEchoBlock();
+
+                            // So do the frames relayed to peers: each woken once for the whole slice.
+                            EndFanOutSlice();
                         }
                     }
 
@@ -101,7 +119,7 @@ internal sealed partial class Session
                         MarkChanged();
                     }
 
-                    if (result.IsCompleted)
+                    if (result.IsCompleted && !sliced)
                     {
                         codec.ThrowIfTruncated(remaining);
                         Close(Sessions.CloseReason.ClientClosed);
@@ -112,6 +130,13 @@ internal sealed partial class Session
                 {
                     unconsumed = remaining.Length;
                     input.AdvanceTo(consumed, examined);
+                }
+
+                if (sliced)
+                {
+                    // Off this thread (the event loop's) to the thread pool: the loop goes back to its
+                    // other connections, and the next slice runs when a pool thread takes it.
+                    await Task.Yield();
                 }
             }
         }
@@ -179,11 +204,11 @@ internal sealed partial class Session
                 _echoFrames++;
                 break;
             case ListenerMode.Broker:
-                foreach (var other in Listener.Sessions.Values)
+                foreach (var other in BeginFanOut(frame.Length))
                 {
-                    if (!ReferenceEquals(other, this))
+                    if (!ReferenceEquals(other, this) && !other.IsClosed)
                     {
-                        other.Enqueue(frame);
+                        other.Enqueue(frame, wake: false);
                     }
                 }
 
@@ -211,15 +236,60 @@ internal sealed partial class Session
                 _echoFrames++;
                 break;
             case ListenerMode.Broker:
-                foreach (var other in Listener.Sessions.Values)
+                foreach (var other in BeginFanOut((int)frame.Length))
                 {
-                    if (!ReferenceEquals(other, this))
+                    if (!ReferenceEquals(other, this) && !other.IsClosed)
                     {
-                        other.Enqueue(frame);
+                        other.Enqueue(frame, wake: false);
                     }
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Whether the broker fan-out slice under way is full: it has made
+    /// <see cref="ListenerOptions.FanOutSliceDeliveries"/> deliveries (frames times peers), or queued
+    /// <see cref="MaxFanOutSliceBytes"/> in all, or a quarter of a peer's outbound limit for each peer
+    /// (peers are woken only at the end of a slice, and a fast reader must never look like a slow one).
+    /// A slice holds at least one frame. Always false outside Broker mode.
+    /// </summary>
+    private bool FanOutSliceFull => _fanOutPeers is not null
+        && (_sliceDeliveries >= Listener.Options.FanOutSliceDeliveries
+            || _slicePeerBytes >= _outboundLimit / 4
+            || _sliceBytes >= MaxFanOutSliceBytes);
+
+    /// <summary>The peers a frame of <paramref name="length"/> bytes goes to (this session included, to be
+    /// skipped), counted into the slice; the first frame of a slice takes the listener's snapshot of its sessions.</summary>
+    private Session[] BeginFanOut(int length)
+    {
+        var peers = _fanOutPeers ??= Listener.SessionsSnapshot();
+        var others = Math.Max(0, peers.Length - 1);
+        _sliceDeliveries += others;
+        _slicePeerBytes += length;
+        _sliceBytes += (long)length * others;
+        return peers;
+    }
+
+    /// <summary>Wakes every peer of the slice (their writers may run right here, inline) and starts a new slice.</summary>
+    private void EndFanOutSlice()
+    {
+        if (_fanOutPeers is not { } peers)
+        {
+            return;
+        }
+
+        _fanOutPeers = null;
+        _sliceDeliveries = 0;
+        _slicePeerBytes = 0;
+        _sliceBytes = 0;
+        foreach (var other in peers)
+        {
+            if (!ReferenceEquals(other, this))
+            {
+                other.FlushOutbound();
+            }
         }
     }
 

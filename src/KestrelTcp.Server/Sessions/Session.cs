@@ -16,6 +16,10 @@ internal sealed partial class Session
     /// <summary>The smallest echo block rented: room for a read's worth of small frames.</summary>
     private const int EchoBlockBytes = 4096;
 
+    /// <summary>Most bytes one broker fan-out slice queues to all peers together (8 MiB): with large frames
+    /// it is the copying, not the count of deliveries, that takes the time.</summary>
+    internal const long MaxFanOutSliceBytes = 8L * 1024 * 1024;
+
     /// <summary>Guards watcher counts and watch rings: watching is a rare hub call, so one lock for all
     /// sessions keeps a lock object out of every idle session.</summary>
     private static readonly Lock WatchGate = new();
@@ -48,6 +52,13 @@ internal sealed partial class Session
     private byte[]? _echoBlock;
     private int _echoLength;
     private int _echoFrames;
+
+    // The broker fan-out slice under way (only the read loop touches these): the peers it goes to, the
+    // deliveries made, the bytes of its frames, and the bytes queued to all peers.
+    private Session[]? _fanOutPeers;
+    private int _sliceDeliveries;
+    private long _slicePeerBytes;
+    private long _sliceBytes;
 
     public Session(ConnectionContext connection, Listener listener, HistoryOptions history, SessionEvents events, ILogger logger)
     {
@@ -149,6 +160,12 @@ internal sealed partial class Session
     /// the session as SlowConsumer.
     /// </summary>
     public SendResult Enqueue(ReadOnlySpan<byte> payload) => Enqueue(OutboundFrame.Copy(payload), wake: true);
+
+    /// <inheritdoc cref="Enqueue(ReadOnlySpan{byte})" />
+    /// <param name="payload">The payload.</param>
+    /// <param name="wake">False to leave the writer asleep until <see cref="FlushOutbound"/>: a fan-out
+    /// queues a slice of frames to every peer first, then wakes each peer once.</param>
+    public SendResult Enqueue(ReadOnlySpan<byte> payload, bool wake) => Enqueue(OutboundFrame.Copy(payload), wake);
 
     /// <inheritdoc cref="Enqueue(ReadOnlySpan{byte})" />
     /// <param name="payload">The payload.</param>
