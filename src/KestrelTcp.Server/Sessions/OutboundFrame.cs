@@ -45,6 +45,14 @@ internal readonly struct OutboundFrame
         return new OutboundFrame(buffer, length, 0);
     }
 
+    /// <summary>A copy, in a pooled buffer, of <paramref name="framed"/>: <paramref name="frames"/> frames already framed.</summary>
+    public static OutboundFrame CopyEncoded(ReadOnlySpan<byte> framed, int frames)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, framed.Length));
+        framed.CopyTo(buffer);
+        return new OutboundFrame(buffer, framed.Length, frames);
+    }
+
     /// <summary>Takes ownership of a pooled <paramref name="buffer"/> holding <paramref name="frames"/> framed frames.</summary>
     public static OutboundFrame Encoded(byte[] buffer, int length, int frames) => new(buffer, length, frames);
 

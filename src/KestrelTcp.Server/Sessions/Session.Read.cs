@@ -50,6 +50,13 @@ internal sealed partial class Session
                     }
 
                     var frames = 0;
+
+                    // A fan-out to more peers than an inline slice may reach does not start on the
+                    // transport's thread at all: the first slice already runs on the pool.
+                    _fanOutOffLoop = Listener.Mode == ListenerMode.Broker
+                        && Listener.ConnectionCount > InlineFanOutSliceDeliveries
+                        && !Thread.CurrentThread.IsThreadPoolThread;
+
                     // A broker's fan-out wakes other sessions' writers (inline), so it records without
                     // holding this session's history lock across frames.
                     using (var history = _history.BeginBatch(hold: Listener.Mode != ListenerMode.Broker))
@@ -204,14 +211,19 @@ internal sealed partial class Session
                 _echoFrames++;
                 break;
             case ListenerMode.Broker:
-                foreach (var other in BeginFanOut(frame.Length))
+                CountFanOut(frame.Length);
+                if (!received.IsEmpty && Listener.Codec.ReframesVerbatim)
                 {
-                    if (!ReferenceEquals(other, this) && !other.IsClosed)
-                    {
-                        other.Enqueue(frame, wake: false);
-                    }
+                    received.CopyTo(RelaySpace(received.Length));
+                    _relayLength += received.Length;
+                }
+                else
+                {
+                    var encoded = RelaySpace((int)Listener.Codec.GetEncodedLength(frame.Length));
+                    _relayLength += Listener.Codec.Encode(frame, encoded);
                 }
 
+                _relayFrames++;
                 break;
         }
     }
@@ -236,14 +248,10 @@ internal sealed partial class Session
                 _echoFrames++;
                 break;
             case ListenerMode.Broker:
-                foreach (var other in BeginFanOut((int)frame.Length))
-                {
-                    if (!ReferenceEquals(other, this) && !other.IsClosed)
-                    {
-                        other.Enqueue(frame, wake: false);
-                    }
-                }
-
+                CountFanOut((int)frame.Length);
+                var relayed = RelaySpace((int)Listener.Codec.GetEncodedLength(frame.Length));
+                _relayLength += Listener.Codec.Encode(frame, relayed);
+                _relayFrames++;
                 break;
         }
     }
@@ -253,26 +261,81 @@ internal sealed partial class Session
     /// <see cref="ListenerOptions.FanOutSliceDeliveries"/> deliveries (frames times peers), or queued
     /// <see cref="MaxFanOutSliceBytes"/> in all, or a quarter of a peer's outbound limit for each peer
     /// (peers are woken only at the end of a slice, and a fast reader must never look like a slow one).
-    /// A slice holds at least one frame. Always false outside Broker mode.
+    /// A slice holds at least one frame, except that a read on the transport's thread for a broker with
+    /// more peers than <see cref="InlineFanOutSliceDeliveries"/> starts with an empty one (it moves to the
+    /// pool before relaying anything). Always false outside Broker mode.
     /// </summary>
-    private bool FanOutSliceFull => _fanOutPeers is not null
-        && (_sliceDeliveries >= Listener.Options.FanOutSliceDeliveries
+    private bool FanOutSliceFull => _fanOutPeers is null
+        ? _fanOutOffLoop
+        : (_sliceDeliveries >= _sliceDeliveryLimit
             || _slicePeerBytes >= _outboundLimit / 4
             || _sliceBytes >= MaxFanOutSliceBytes);
 
-    /// <summary>The peers a frame of <paramref name="length"/> bytes goes to (this session included, to be
-    /// skipped), counted into the slice; the first frame of a slice takes the listener's snapshot of its sessions.</summary>
-    private Session[] BeginFanOut(int length)
+    /// <summary>Counts a relayed frame of <paramref name="length"/> bytes into the slice; the first frame of a
+    /// slice takes the listener's snapshot of its sessions (the peers, and this session, skipped).</summary>
+    private void CountFanOut(int length)
     {
+        if (_fanOutPeers is null)
+        {
+            // On the transport's own thread (an event loop: not a pool thread) only a short slice runs
+            // before the rest moves to the thread pool, where the full slices run.
+            _sliceDeliveryLimit = Thread.CurrentThread.IsThreadPoolThread
+                ? Listener.Options.FanOutSliceDeliveries
+                : Math.Min(Listener.Options.FanOutSliceDeliveries, InlineFanOutSliceDeliveries);
+        }
+
         var peers = _fanOutPeers ??= Listener.SessionsSnapshot();
         var others = Math.Max(0, peers.Length - 1);
         _sliceDeliveries += others;
         _slicePeerBytes += length;
         _sliceBytes += (long)length * others;
-        return peers;
     }
 
-    /// <summary>Wakes every peer of the slice (their writers may run right here, inline) and starts a new slice.</summary>
+    /// <summary>
+    /// Room for <paramref name="needed"/> bytes in the relay block, where a broker session frames the
+    /// frames it relays: each peer then gets one copy of the block (one pooled buffer, one queue item)
+    /// instead of one per frame. A full block goes to the peers at once, unwoken.
+    /// </summary>
+    private Span<byte> RelaySpace(int needed)
+    {
+        if (_relayBlock is null || _relayBlock.Length - _relayLength < needed)
+        {
+            RelayBlock();
+            _relayBlock = ArrayPool<byte>.Shared.Rent(Math.Max(needed, RelayBlockBytes));
+        }
+
+        return _relayBlock.AsSpan(_relayLength);
+    }
+
+    /// <summary>Queues a copy of the relay block for every peer of the slice (without waking them) and
+    /// returns the block to the pool.</summary>
+    private void RelayBlock()
+    {
+        if (_relayBlock is not { } block)
+        {
+            return;
+        }
+
+        _relayBlock = null;
+        if (_relayFrames > 0 && _fanOutPeers is { } peers)
+        {
+            var framed = block.AsSpan(0, _relayLength);
+            foreach (var other in peers)
+            {
+                if (!ReferenceEquals(other, this) && !other.IsClosed)
+                {
+                    other.Enqueue(OutboundFrame.CopyEncoded(framed, _relayFrames), wake: false);
+                }
+            }
+        }
+
+        _relayLength = 0;
+        _relayFrames = 0;
+        ArrayPool<byte>.Shared.Return(block);
+    }
+
+    /// <summary>Hands the slice's relay block to its peers, wakes each of them once (their writers may run
+    /// right here, inline) and starts a new slice.</summary>
     private void EndFanOutSlice()
     {
         if (_fanOutPeers is not { } peers)
@@ -280,6 +343,7 @@ internal sealed partial class Session
             return;
         }
 
+        RelayBlock();
         _fanOutPeers = null;
         _sliceDeliveries = 0;
         _slicePeerBytes = 0;

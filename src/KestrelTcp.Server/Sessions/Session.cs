@@ -16,6 +16,14 @@ internal sealed partial class Session
     /// <summary>The smallest echo block rented: room for a read's worth of small frames.</summary>
     private const int EchoBlockBytes = 4096;
 
+    /// <summary>The smallest relay block rented: room for a slice's worth of small frames to each peer.</summary>
+    private const int RelayBlockBytes = 32 * 1024;
+
+    /// <summary>Most deliveries of a fan-out slice that runs on the transport's thread (an event loop) rather
+    /// than on the thread pool: 4,096, well under a millisecond of relaying. The first slice of a read runs
+    /// where the read completed; the slices after it, on the pool.</summary>
+    private const int InlineFanOutSliceDeliveries = 4096;
+
     /// <summary>Most bytes one broker fan-out slice queues to all peers together (8 MiB): with large frames
     /// it is the copying, not the count of deliveries, that takes the time.</summary>
     internal const long MaxFanOutSliceBytes = 8L * 1024 * 1024;
@@ -54,8 +62,14 @@ internal sealed partial class Session
     private int _echoFrames;
 
     // The broker fan-out slice under way (only the read loop touches these): the peers it goes to, the
-    // deliveries made, the bytes of its frames, and the bytes queued to all peers.
+    // block its frames are framed in, the deliveries made, the bytes of its frames, and the bytes queued
+    // to all peers.
     private Session[]? _fanOutPeers;
+    private int _sliceDeliveryLimit;
+    private bool _fanOutOffLoop;
+    private byte[]? _relayBlock;
+    private int _relayLength;
+    private int _relayFrames;
     private int _sliceDeliveries;
     private long _slicePeerBytes;
     private long _sliceBytes;
