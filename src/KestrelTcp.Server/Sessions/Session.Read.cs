@@ -293,8 +293,9 @@ internal sealed partial class Session
 
     /// <summary>
     /// Room for <paramref name="needed"/> bytes in the relay block, where a broker session frames the
-    /// frames it relays: each peer then gets one copy of the block (one pooled buffer, one queue item)
-    /// instead of one per frame. A full block goes to the peers at once, unwoken.
+    /// frames it relays: every peer's queue then holds one reference to the block (one pooled buffer for
+    /// all of them, one queue item each) instead of a copy of every frame. A full block goes to the peers
+    /// at once, unwoken.
     /// </summary>
     private Span<byte> RelaySpace(int needed)
     {
@@ -307,8 +308,8 @@ internal sealed partial class Session
         return _relayBlock.AsSpan(_relayLength);
     }
 
-    /// <summary>Queues a copy of the relay block for every peer of the slice (without waking them) and
-    /// returns the block to the pool.</summary>
+    /// <summary>Queues the relay block for every peer of the slice (without waking them): handed over whole
+    /// to a single peer, shared by reference among several (the last one to write it returns it to the pool).</summary>
     private void RelayBlock()
     {
         if (_relayBlock is not { } block)
@@ -317,21 +318,46 @@ internal sealed partial class Session
         }
 
         _relayBlock = null;
-        if (_relayFrames > 0 && _fanOutPeers is { } peers)
+        var length = _relayLength;
+        var frames = _relayFrames;
+        _relayLength = 0;
+        _relayFrames = 0;
+        var peers = _fanOutPeers ?? [];
+        Session? only = null;
+        var others = 0;
+        foreach (var other in peers)
         {
-            var framed = block.AsSpan(0, _relayLength);
-            foreach (var other in peers)
+            if (!ReferenceEquals(other, this))
             {
-                if (!ReferenceEquals(other, this) && !other.IsClosed)
-                {
-                    other.Enqueue(OutboundFrame.CopyEncoded(framed, _relayFrames), wake: false);
-                }
+                only = other;
+                others++;
             }
         }
 
-        _relayLength = 0;
-        _relayFrames = 0;
-        ArrayPool<byte>.Shared.Return(block);
+        if (frames == 0 || only is null)
+        {
+            ArrayPool<byte>.Shared.Return(block);
+            return;
+        }
+
+        if (others == 1)
+        {
+            only.Enqueue(OutboundFrame.Encoded(block, length, frames), wake: false);
+            return;
+        }
+
+        // One reference per peer, and this one, released last: a peer that writes its reference at once
+        // (its writer may run on another thread) cannot return the buffer while others are still queued.
+        var shared = new SharedBlock(block, others + 1);
+        foreach (var other in peers)
+        {
+            if (!ReferenceEquals(other, this))
+            {
+                other.Enqueue(OutboundFrame.Shared(shared, length, frames), wake: false);
+            }
+        }
+
+        shared.Release();
     }
 
     /// <summary>Hands the slice's relay block to its peers, wakes each of them once (their writers may run

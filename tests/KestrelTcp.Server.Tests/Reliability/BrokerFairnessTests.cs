@@ -19,10 +19,15 @@ public sealed class BrokerFairnessTests(ITestOutputHelper output)
     private const int LineBytes = 100;
     private const int Lines = 20_000;
 
-    /// <summary>Generous for a loaded 2-core machine; the promise (README) is about 100 ms typical.</summary>
-    private static readonly TimeSpan WorstEchoBound = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Generous: the promise (README) is a few milliseconds behind a fan-out slice, and on a quiet 2-core
+    /// machine the worst round trip is about 50 ms. On one shared with other builds (load average 15 on 2
+    /// cores) runs of the fixed server saw up to 0.9 s, on both loops alike (the loop threads waiting for a
+    /// core), while before slicing the echo clients on the sender's loop waited 39 s and 47 s.
+    /// </summary>
+    private static readonly TimeSpan WorstEchoBound = TimeSpan.FromSeconds(2);
 
-    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task EchoSessionsOnTheLoopOfABrokerBurstKeepAnsweringAndEveryPeerGetsEveryFrame()
