@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using KestrelTcp.Server.Api;
+using KestrelTcp.Server.Sessions;
 using KestrelTcp.Server.Tests.Helpers;
 using KestrelTcp.Testing;
 
@@ -57,6 +59,44 @@ public sealed class FanOutSliceTests
     }
 
     [Fact]
+    public async Task ABrokerPeerThatStopsReadingIsClosedAsSlowConsumerWhileTheOthersGetEveryFrame()
+    {
+        // 8 MB of lines against a 64 KiB queue: the peer that never reads (with a small receive buffer)
+        // overflows its queue; the readers, woken once per slice, never do.
+        const int Lines = 80_000;
+        const int LineBytes = 100;
+        var settings = Settings.Listener("chat", "Broker", "Line", ("OutboundQueueBytes", "65536"));
+        await using var server = await TestServer.StartAsync(settings, includeDefaultListener: false);
+        var stalled = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await stalled.ConnectAsync(server.TcpEndPoint("chat"));
+        await using var stalledClient = new TestTcpClient(stalled);
+        await using var a = await server.ConnectAsync("chat");
+        await using var b = await server.ConnectAsync("chat");
+        await using var sender = await server.ConnectAsync("chat");
+        await server.WaitForSessionCountAsync(4);
+        var registry = server.GetRequiredService<SessionRegistry>();
+        var stalledId = registry.All.Single(s => s.RemoteEndPoint!.ToString() == stalled.LocalEndPoint!.ToString()).Id;
+
+        var burst = new byte[Lines * LineBytes];
+        for (var i = 0; i < Lines; i++)
+        {
+            burst.AsSpan(i * LineBytes, LineBytes - 1).Fill((byte)'x');
+            burst[((i + 1) * LineBytes) - 1] = (byte)'\n';
+        }
+
+        var receivedByA = CountLinesAsync(a.Socket, Lines);
+        var receivedByB = CountLinesAsync(b.Socket, Lines);
+        var sending = sender.Socket.SendAsync(burst);
+
+        Assert.Equal(Lines, await receivedByA.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(Lines, await receivedByB.WaitAsync(TimeSpan.FromSeconds(60)));
+        await sending.WaitAsync(TimeSpan.FromSeconds(10));
+        var closed = registry.RecentlyClosed();
+        Assert.Equal(CloseReason.SlowConsumer, Assert.Single(closed).CloseReason);
+        Assert.Equal(stalledId, closed[0].Id);
+    }
+
+    [Fact]
     public async Task BroadcastInSlicesReachesEverySession()
     {
         const int Sessions = 7;
@@ -89,6 +129,24 @@ public sealed class FanOutSliceTests
                 await client.DisposeAsync();
             }
         }
+    }
+
+    private static async Task<int> CountLinesAsync(Socket socket, int expected)
+    {
+        var buffer = new byte[64 * 1024];
+        var lines = 0;
+        while (lines < expected)
+        {
+            var read = await socket.ReceiveAsync(buffer, SocketFlags.None);
+            if (read == 0)
+            {
+                break;
+            }
+
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+        }
+
+        return lines;
     }
 
     private static async Task<List<string>> ReceiveLinesAsync(TestTcpClient client, int count)
