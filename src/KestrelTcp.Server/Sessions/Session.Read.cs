@@ -54,7 +54,7 @@ internal sealed partial class Session
                     // A fan-out to more peers than an inline slice may reach does not start on the
                     // transport's thread at all: the first slice already runs on the pool.
                     _fanOutOffLoop = Listener.Mode == ListenerMode.Broker
-                        && Listener.ConnectionCount > InlineFanOutSliceDeliveries
+                        && Listener.ConnectionCount > Math.Min(Listener.Options.FanOutSliceDeliveries, InlineFanOutSliceDeliveries)
                         && !Thread.CurrentThread.IsThreadPoolThread;
 
                     // A broker's fan-out wakes other sessions' writers (inline), so it records without
@@ -262,7 +262,7 @@ internal sealed partial class Session
     /// <see cref="MaxFanOutSliceBytes"/> in all, or a quarter of a peer's outbound limit for each peer
     /// (peers are woken only at the end of a slice, and a fast reader must never look like a slow one).
     /// A slice holds at least one frame, except that a read on the transport's thread for a broker with
-    /// more peers than <see cref="InlineFanOutSliceDeliveries"/> starts with an empty one (it moves to the
+    /// more peers than an inline slice's deliveries starts with an empty one (it moves to the
     /// pool before relaying anything). Always false outside Broker mode.
     /// </summary>
     private bool FanOutSliceFull => _fanOutPeers is null

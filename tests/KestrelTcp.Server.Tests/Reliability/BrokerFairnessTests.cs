@@ -12,6 +12,7 @@ namespace KestrelTcp.Server.Tests.Reliability;
 /// 2 MB burst of 100-byte lines to a few hundred peers kept that thread busy for many seconds, and the
 /// echo clients on it got no answer all that while.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class BrokerFairnessTests(ITestOutputHelper output)
 {
     private const int Peers = 300;
