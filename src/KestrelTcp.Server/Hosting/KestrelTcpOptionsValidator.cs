@@ -101,6 +101,11 @@ internal sealed partial class KestrelTcpOptionsValidator : IValidateOptions<Kest
                 errors.Add($"{path}:OutboundQueueBytes must be at least 1024 (was {listener.OutboundQueueBytes}).");
             }
 
+            if (listener.FanOutSliceDeliveries is < 1 or > 16 * 1024 * 1024)
+            {
+                errors.Add($"{path}:FanOutSliceDeliveries must be between 1 and 16777216 (was {listener.FanOutSliceDeliveries}).");
+            }
+
             if (listener.Framing is null)
             {
                 errors.Add($"{path}:Framing is required.");

@@ -17,6 +17,10 @@ internal sealed class Listener
     private long _accepted;
     private long _rejected;
 
+    // Bumped after every change to Sessions; the snapshot remembers the version it was taken at.
+    private int _membership;
+    private SessionSnapshot _snapshot = new(-1, []);
+
     public Listener(string name, ListenerOptions options, OutboundBudget? outboundBudget = null)
     {
         Name = name;
@@ -40,7 +44,8 @@ internal sealed class Listener
 
     public ListenerMode Mode => Options.Mode;
 
-    /// <summary>The live sessions of this listener, by id.</summary>
+    /// <summary>The live sessions of this listener, by id. Change it through <see cref="AddSession"/> and
+    /// <see cref="RemoveSession"/>, so that <see cref="SessionsSnapshot"/> sees the change.</summary>
     public ConcurrentDictionary<string, Session> Sessions { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Kestrel's options for this listener's endpoint; Kestrel writes the bound port back into them.</summary>
@@ -79,4 +84,41 @@ internal sealed class Listener
     }
 
     public void ReleaseConnection() => Interlocked.Decrement(ref _connections);
+
+    public void AddSession(Session session)
+    {
+        Sessions[session.Id] = session;
+        Interlocked.Increment(ref _membership);
+    }
+
+    public void RemoveSession(Session session)
+    {
+        if (Sessions.TryRemove(session.Id, out _))
+        {
+            Interlocked.Increment(ref _membership);
+        }
+    }
+
+    /// <summary>
+    /// The live sessions as an array, for fan-out (broker relay, broadcast): taken again only after a
+    /// session joined or left, so a broker relaying frames among a stable set of sessions allocates nothing
+    /// and takes none of the dictionary's locks. It may include a session that has just closed (its queue
+    /// refuses frames) and miss one that has just joined. Never modify the array.
+    /// </summary>
+    public Session[] SessionsSnapshot()
+    {
+        var membership = Volatile.Read(ref _membership);
+        var snapshot = Volatile.Read(ref _snapshot);
+        if (snapshot.Membership == membership)
+        {
+            return snapshot.Sessions;
+        }
+
+        // Read after the version: a change made meanwhile bumps the version again, and the next call retakes it.
+        Session[] sessions = [.. Sessions.Values];
+        Volatile.Write(ref _snapshot, new SessionSnapshot(membership, sessions));
+        return sessions;
+    }
+
+    private sealed record SessionSnapshot(int Membership, Session[] Sessions);
 }

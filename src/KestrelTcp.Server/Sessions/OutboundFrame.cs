@@ -11,11 +11,15 @@ internal readonly struct OutboundFrame
 {
     private readonly byte[] _buffer;
 
-    private OutboundFrame(byte[] buffer, int length, int encodedFrames)
+    // Set when the buffer is shared with other queues (a relay block): then it is released, not returned.
+    private readonly SharedBlock? _shared;
+
+    private OutboundFrame(byte[] buffer, int length, int encodedFrames, SharedBlock? shared = null)
     {
         _buffer = buffer;
         Length = length;
         EncodedFrames = encodedFrames;
+        _shared = shared;
     }
 
     /// <summary>Bytes in the buffer: the payload, or the whole framed block.</summary>
@@ -45,8 +49,22 @@ internal readonly struct OutboundFrame
         return new OutboundFrame(buffer, length, 0);
     }
 
+    /// <summary>One queue's reference to a <paramref name="block"/> holding <paramref name="frames"/> framed
+    /// frames in its first <paramref name="length"/> bytes; <see cref="Return"/> releases the reference.</summary>
+    public static OutboundFrame Shared(SharedBlock block, int length, int frames) => new(block.Buffer, length, frames, block);
+
     /// <summary>Takes ownership of a pooled <paramref name="buffer"/> holding <paramref name="frames"/> framed frames.</summary>
     public static OutboundFrame Encoded(byte[] buffer, int length, int frames) => new(buffer, length, frames);
 
-    public void Return() => ArrayPool<byte>.Shared.Return(_buffer);
+    public void Return()
+    {
+        if (_shared is not null)
+        {
+            _shared.Release();
+        }
+        else
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+    }
 }

@@ -9,7 +9,12 @@ internal sealed partial class Session
 {
     /// <summary>
     /// Decodes every complete frame in each read, then advances past them. It awaits only the socket:
-    /// no logging I/O, no SignalR, no cross-session lock.
+    /// no logging I/O, no SignalR, no cross-session lock. A broker's fan-out is done in slices (see
+    /// <see cref="FanOutSliceFull"/>): when a slice is full the loop stops parsing, leaves the rest of the
+    /// input where it is and yields the thread (the event loop's, usually) before the next slice, so
+    /// the other connections of that thread are served in between. Input left unparsed fills the pipe,
+    /// and a full pipe stops the transport reading this socket: a sender whose fan-out cannot keep up is
+    /// slowed down, not the thread.
     /// </summary>
     private async Task ReadLoopAsync()
     {
@@ -32,6 +37,7 @@ internal sealed partial class Session
                 var consumed = buffer.Start;
                 var examined = buffer.End;
                 var remaining = buffer;
+                var sliced = false;
                 try
                 {
                     // One clock read per read: every frame decoded from it arrived at the same time.
@@ -44,6 +50,13 @@ internal sealed partial class Session
                     }
 
                     var frames = 0;
+
+                    // A fan-out to more peers than an inline slice may reach does not start on the
+                    // transport's thread at all: the first slice already runs on the pool.
+                    _fanOutOffLoop = Listener.Mode == ListenerMode.Broker
+                        && Listener.ConnectionCount > Math.Min(Listener.Options.FanOutSliceDeliveries, InlineFanOutSliceDeliveries)
+                        && !Thread.CurrentThread.IsThreadPoolThread;
+
                     // A broker's fan-out wakes other sessions' writers (inline), so it records without
                     // holding this session's history lock across frames.
                     using (var history = _history.BeginBatch(hold: Listener.Mode != ListenerMode.Broker))
@@ -56,7 +69,7 @@ internal sealed partial class Session
                                 // no sequence slicing per frame.
                                 var span = remaining.FirstSpan;
                                 var offset = 0;
-                                while (codec.TryParseFrame(span[offset..], out var payloadOffset, out var payloadLength, out var frameLength))
+                                while (!FanOutSliceFull && codec.TryParseFrame(span[offset..], out var payloadOffset, out var payloadLength, out var frameLength))
                                 {
                                     OnFrameReceived(span.Slice(offset + payloadOffset, payloadLength), span.Slice(offset, frameLength), now, history);
                                     offset += frameLength;
@@ -67,6 +80,15 @@ internal sealed partial class Session
                                 {
                                     remaining = remaining.Slice(offset);
                                     consumed = remaining.Start;
+                                }
+
+                                if (FanOutSliceFull)
+                                {
+                                    // The rest waits for the next slice: examined up to here only, so the
+                                    // next read returns it at once instead of waiting for more bytes.
+                                    sliced = true;
+                                    examined = consumed;
+                                    break;
                                 }
 
                                 // A frame split across segments (or a codec without a span parser): the
@@ -87,6 +109,9 @@ internal sealed partial class Session
                             // wakes the writer and drains the queue (a session already closing for
                             // another reason returns them to the pool with the rest of the queue).
                             QueueEchoBlock();
+
+                            // So do the frames relayed to peers: each woken once for the whole slice.
+                            EndFanOutSlice();
                         }
                     }
 
@@ -101,7 +126,7 @@ internal sealed partial class Session
                         MarkChanged();
                     }
 
-                    if (result.IsCompleted)
+                    if (result.IsCompleted && !sliced)
                     {
                         codec.ThrowIfTruncated(remaining);
                         Close(Sessions.CloseReason.ClientClosed);
@@ -112,6 +137,13 @@ internal sealed partial class Session
                 {
                     unconsumed = remaining.Length;
                     input.AdvanceTo(consumed, examined);
+                }
+
+                if (sliced)
+                {
+                    // Off this thread (the event loop's) to the thread pool: the loop goes back to its
+                    // other connections, and the next slice runs when a pool thread takes it.
+                    await Task.Yield();
                 }
             }
         }
@@ -179,14 +211,19 @@ internal sealed partial class Session
                 _echoFrames++;
                 break;
             case ListenerMode.Broker:
-                foreach (var other in Listener.Sessions.Values)
+                CountFanOut(frame.Length);
+                if (!received.IsEmpty && Listener.Codec.ReframesVerbatim)
                 {
-                    if (!ReferenceEquals(other, this))
-                    {
-                        other.Enqueue(frame);
-                    }
+                    received.CopyTo(RelaySpace(received.Length));
+                    _relayLength += received.Length;
+                }
+                else
+                {
+                    var encoded = RelaySpace((int)Listener.Codec.GetEncodedLength(frame.Length));
+                    _relayLength += Listener.Codec.Encode(frame, encoded);
                 }
 
+                _relayFrames++;
                 break;
         }
     }
@@ -211,15 +248,138 @@ internal sealed partial class Session
                 _echoFrames++;
                 break;
             case ListenerMode.Broker:
-                foreach (var other in Listener.Sessions.Values)
-                {
-                    if (!ReferenceEquals(other, this))
-                    {
-                        other.Enqueue(frame);
-                    }
-                }
-
+                CountFanOut((int)frame.Length);
+                var relayed = RelaySpace((int)Listener.Codec.GetEncodedLength(frame.Length));
+                _relayLength += Listener.Codec.Encode(frame, relayed);
+                _relayFrames++;
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Whether the broker fan-out slice under way is full: it has made
+    /// <see cref="ListenerOptions.FanOutSliceDeliveries"/> deliveries (frames times peers), or queued
+    /// <see cref="MaxFanOutSliceBytes"/> in all, or a quarter of a peer's outbound limit for each peer
+    /// (peers are woken only at the end of a slice, and a fast reader must never look like a slow one).
+    /// A slice holds at least one frame, except that a read on the transport's thread for a broker with
+    /// more peers than an inline slice's deliveries starts with an empty one (it moves to the
+    /// pool before relaying anything). Always false outside Broker mode.
+    /// </summary>
+    private bool FanOutSliceFull => _fanOutPeers is null
+        ? _fanOutOffLoop
+        : (_sliceDeliveries >= _sliceDeliveryLimit
+            || _slicePeerBytes >= _outboundLimit / 4
+            || _sliceBytes >= MaxFanOutSliceBytes);
+
+    /// <summary>Counts a relayed frame of <paramref name="length"/> bytes into the slice; the first frame of a
+    /// slice takes the listener's snapshot of its sessions (the peers, and this session, skipped).</summary>
+    private void CountFanOut(int length)
+    {
+        if (_fanOutPeers is null)
+        {
+            // On the transport's own thread (an event loop: not a pool thread) only a short slice runs
+            // before the rest moves to the thread pool, where the full slices run.
+            _sliceDeliveryLimit = Thread.CurrentThread.IsThreadPoolThread
+                ? Listener.Options.FanOutSliceDeliveries
+                : Math.Min(Listener.Options.FanOutSliceDeliveries, InlineFanOutSliceDeliveries);
+        }
+
+        var peers = _fanOutPeers ??= Listener.SessionsSnapshot();
+        var others = Math.Max(0, peers.Length - 1);
+        _sliceDeliveries += others;
+        _slicePeerBytes += length;
+        _sliceBytes += (long)length * others;
+    }
+
+    /// <summary>
+    /// Room for <paramref name="needed"/> bytes in the relay block, where a broker session frames the
+    /// frames it relays: every peer's queue then holds one reference to the block (one pooled buffer for
+    /// all of them, one queue item each) instead of a copy of every frame. A full block goes to the peers
+    /// at once, unwoken.
+    /// </summary>
+    private Span<byte> RelaySpace(int needed)
+    {
+        if (_relayBlock is null || _relayBlock.Length - _relayLength < needed)
+        {
+            RelayBlock();
+            _relayBlock = ArrayPool<byte>.Shared.Rent(Math.Max(needed, RelayBlockBytes));
+        }
+
+        return _relayBlock.AsSpan(_relayLength);
+    }
+
+    /// <summary>Queues the relay block for every peer of the slice (without waking them): handed over whole
+    /// to a single peer, shared by reference among several (the last one to write it returns it to the pool).</summary>
+    private void RelayBlock()
+    {
+        if (_relayBlock is not { } block)
+        {
+            return;
+        }
+
+        _relayBlock = null;
+        var length = _relayLength;
+        var frames = _relayFrames;
+        _relayLength = 0;
+        _relayFrames = 0;
+        var peers = _fanOutPeers ?? [];
+        Session? only = null;
+        var others = 0;
+        foreach (var other in peers)
+        {
+            if (!ReferenceEquals(other, this))
+            {
+                only = other;
+                others++;
+            }
+        }
+
+        if (frames == 0 || only is null)
+        {
+            ArrayPool<byte>.Shared.Return(block);
+            return;
+        }
+
+        if (others == 1)
+        {
+            only.Enqueue(OutboundFrame.Encoded(block, length, frames), wake: false);
+            return;
+        }
+
+        // One reference per peer, and this one, released last: a peer that writes its reference at once
+        // (its writer may run on another thread) cannot return the buffer while others are still queued.
+        var shared = new SharedBlock(block, others + 1);
+        foreach (var other in peers)
+        {
+            if (!ReferenceEquals(other, this))
+            {
+                other.Enqueue(OutboundFrame.Shared(shared, length, frames), wake: false);
+            }
+        }
+
+        shared.Release();
+    }
+
+    /// <summary>Hands the slice's relay block to its peers, wakes each of them once (their writers may run
+    /// right here, inline) and starts a new slice.</summary>
+    private void EndFanOutSlice()
+    {
+        if (_fanOutPeers is not { } peers)
+        {
+            return;
+        }
+
+        RelayBlock();
+        _fanOutPeers = null;
+        _sliceDeliveries = 0;
+        _slicePeerBytes = 0;
+        _sliceBytes = 0;
+        foreach (var other in peers)
+        {
+            if (!ReferenceEquals(other, this))
+            {
+                other.FlushOutbound();
+            }
         }
     }
 

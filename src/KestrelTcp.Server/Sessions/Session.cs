@@ -16,6 +16,18 @@ internal sealed partial class Session
     /// <summary>The smallest echo block rented: room for a read's worth of small frames.</summary>
     private const int EchoBlockBytes = 4096;
 
+    /// <summary>The smallest relay block rented: room for a slice's worth of small frames to each peer.</summary>
+    private const int RelayBlockBytes = 32 * 1024;
+
+    /// <summary>Most deliveries of a fan-out slice that runs on the transport's thread (an event loop) rather
+    /// than on the thread pool: 4,096, well under a millisecond of relaying. The first slice of a read runs
+    /// where the read completed; the slices after it, on the pool.</summary>
+    private const int InlineFanOutSliceDeliveries = 4096;
+
+    /// <summary>Most bytes one broker fan-out slice queues to all peers together (8 MiB): with large frames
+    /// it is the copying, not the count of deliveries, that takes the time.</summary>
+    internal const long MaxFanOutSliceBytes = 8L * 1024 * 1024;
+
     /// <summary>Guards watcher counts and watch rings: watching is a rare hub call, so one lock for all
     /// sessions keeps a lock object out of every idle session.</summary>
     private static readonly Lock WatchGate = new();
@@ -49,6 +61,19 @@ internal sealed partial class Session
     private byte[]? _echoBlock;
     private int _echoLength;
     private int _echoFrames;
+
+    // The broker fan-out slice under way (only the read loop touches these): the peers it goes to, the
+    // block its frames are framed in, the deliveries made, the bytes of its frames, and the bytes queued
+    // to all peers.
+    private Session[]? _fanOutPeers;
+    private int _sliceDeliveryLimit;
+    private bool _fanOutOffLoop;
+    private byte[]? _relayBlock;
+    private int _relayLength;
+    private int _relayFrames;
+    private int _sliceDeliveries;
+    private long _slicePeerBytes;
+    private long _sliceBytes;
 
     /// <param name="connection">The connection.</param>
     /// <param name="listener">The listener that accepted it.</param>
@@ -160,6 +185,12 @@ internal sealed partial class Session
 
     /// <inheritdoc cref="Enqueue(ReadOnlySpan{byte})" />
     /// <param name="payload">The payload.</param>
+    /// <param name="wake">False to leave the writer asleep until <see cref="FlushOutbound"/>: a fan-out
+    /// queues a slice of frames to every peer first, then wakes each peer once.</param>
+    public SendResult Enqueue(ReadOnlySpan<byte> payload, bool wake) => Enqueue(OutboundFrame.Copy(payload), wake);
+
+    /// <inheritdoc cref="Enqueue(ReadOnlySpan{byte})" />
+    /// <param name="payload">The payload.</param>
     /// <param name="wake">False to leave the writer asleep until <see cref="FlushOutbound"/>: the read loop
     /// queues every echo of one read first, so they go out in one flush.</param>
     public SendResult Enqueue(in System.Buffers.ReadOnlySequence<byte> payload, bool wake = true) => Enqueue(OutboundFrame.Copy(payload), wake);
@@ -260,7 +291,9 @@ internal sealed partial class Session
     /// when the server's outbound budget is in use the session is left open and the result is
     /// <see cref="SendResult.ServerBusy"/>: an operator's broadcast must not close healthy sessions.
     /// </summary>
-    public SendResult EnqueueCommand(ReadOnlySpan<byte> payload) => Enqueue(OutboundFrame.Copy(payload), wake: true, closeWhenBudgetInUse: false);
+    /// <param name="payload">The payload.</param>
+    /// <param name="wake">False to leave the writer asleep until <see cref="FlushOutbound"/> (a slice of a broadcast).</param>
+    public SendResult EnqueueCommand(ReadOnlySpan<byte> payload, bool wake = true) => Enqueue(OutboundFrame.Copy(payload), wake, closeWhenBudgetInUse: false);
 
     private SendResult Enqueue(OutboundFrame frame, bool wake, bool closeWhenBudgetInUse = true)
     {

@@ -51,7 +51,7 @@ internal sealed class SessionCommands
         }
 
         await AuditAsync(actor, AuditAction.Send, null, null, sessions.Select(s => s.Id), payload, null).ConfigureAwait(false);
-        return Enqueue(sessions, payload);
+        return await EnqueueAsync(sessions, payload).ConfigureAwait(false);
     }
 
     public async Task<CommandResult> BroadcastAsync(CommandActor actor, string listenerName, byte[] payload, CancellationToken cancellationToken = default)
@@ -80,7 +80,7 @@ internal sealed class SessionCommands
         // The audit record names exactly the sessions the payload is then queued for.
         List<Session> sessions = [.. listener.Sessions.Values];
         await AuditAsync(actor, AuditAction.Broadcast, null, listener.Name, sessions.Select(s => s.Id), payload, null).ConfigureAwait(false);
-        return Enqueue(sessions, payload);
+        return await EnqueueAsync(sessions, payload).ConfigureAwait(false);
     }
 
     public async Task<CommandResult> KickAsync(CommandActor actor, IReadOnlyCollection<string>? sessionIds, string? reason, CancellationToken cancellationToken = default)
@@ -170,24 +170,65 @@ internal sealed class SessionCommands
         return true;
     }
 
-    private static CommandResult Enqueue(IReadOnlyList<Session> sessions, byte[] payload)
+    /// <summary>
+    /// Queues the payload for every session, in slices as a broker's fan-out is done: each slice of
+    /// sessions (at most <see cref="Hosting.ListenerOptions.FanOutSliceDeliveries"/> of them, the smallest
+    /// of the listeners involved, and at most <see cref="Session.MaxFanOutSliceBytes"/> of copies) is
+    /// queued first and woken after, and the thread is given up between slices. The writers woken may run
+    /// right here, inline; this runs on an API or hub thread, never on an event loop.
+    /// </summary>
+    private static async Task<CommandResult> EnqueueAsync(IReadOnlyList<Session> sessions, byte[] payload)
     {
         var sent = new List<string>(sessions.Count);
         Dictionary<string, SendResult>? failed = null;
-        foreach (var session in sessions)
+        var slice = SliceLength(sessions, payload.Length);
+        for (var start = 0; start < sessions.Count; start += slice)
         {
-            var result = session.EnqueueCommand(payload);
-            if (result == SendResult.Queued)
+            if (start > 0)
             {
-                sent.Add(session.Id);
+                await Task.Yield();
             }
-            else
+
+            var end = Math.Min(sessions.Count, start + slice);
+            for (var i = start; i < end; i++)
             {
-                (failed ??= [])[session.Id] = result;
+                var session = sessions[i];
+                var result = session.EnqueueCommand(payload, wake: false);
+                if (result == SendResult.Queued)
+                {
+                    sent.Add(session.Id);
+                }
+                else
+                {
+                    (failed ??= [])[session.Id] = result;
+                }
+            }
+
+            for (var i = start; i < end; i++)
+            {
+                sessions[i].FlushOutbound();
             }
         }
 
         return CommandResult.Ok(sent, failed, payload.Length);
+    }
+
+    /// <summary>How many sessions one slice of a send or broadcast queues the payload for (at least one).</summary>
+    private static int SliceLength(IReadOnlyList<Session> sessions, int payloadLength)
+    {
+        var deliveries = int.MaxValue;
+        Listener? last = null;
+        foreach (var session in sessions)
+        {
+            if (!ReferenceEquals(session.Listener, last))
+            {
+                last = session.Listener;
+                deliveries = Math.Min(deliveries, last.Options.FanOutSliceDeliveries);
+            }
+        }
+
+        var byBytes = Session.MaxFanOutSliceBytes / Math.Max(1, payloadLength);
+        return (int)Math.Max(1, Math.Min(deliveries, byBytes));
     }
 
     private bool TryResolve(IReadOnlyCollection<string>? ids, out List<Session> sessions, out CommandResult problem)

@@ -38,14 +38,14 @@ internal sealed class SessionRegistry
     public void Add(Session session)
     {
         _sessions[session.Id] = session;
-        session.Listener.Sessions[session.Id] = session;
+        session.Listener.AddSession(session);
         Interlocked.Increment(ref _openedTotal);
         _events.Publish(new SessionEvent(SessionEventKind.Opened, session));
     }
 
     public void Remove(Session session)
     {
-        session.Listener.Sessions.TryRemove(session.Id, out _);
+        session.Listener.RemoveSession(session);
         if (!_sessions.TryRemove(session.Id, out _))
         {
             return;

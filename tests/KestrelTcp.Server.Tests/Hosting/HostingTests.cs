@@ -86,6 +86,7 @@ public sealed class HostingTests
     [InlineData("KestrelTcp:Listeners:default:Framing:Delimiter", "zz", "KestrelTcp:Listeners:default:Framing:Kind", "Delimiter")]
     [InlineData("KestrelTcp:Listeners:default:Address", "not-an-ip")]
     [InlineData("KestrelTcp:Listeners:default:OutboundQueueBytes", "10")]
+    [InlineData("KestrelTcp:Listeners:default:FanOutSliceDeliveries", "0")]
     [InlineData("KestrelTcp:History:Frames", "-1")]
     [InlineData("KestrelTcp:History:MaxBytesPerSession", "100")]
     [InlineData("KestrelTcp:History:MaxTotalBytes", "1024")]
