@@ -60,7 +60,9 @@ internal static class HostingExtensions
                     dashboard,
                     services.GetRequiredService<Dashboard.DashboardViewers>().MaxConnections,
                     socket.MaxWriteBufferSize ?? 0,
-                    server.MaxTotalOutboundBytes));
+                    server.MaxTotalOutboundBytes,
+                    EventLoop.LinuxSockets.IsSupported ? EventLoop.EventLoopTransport.OutputPauseBytes : 0,
+                    socket.MaxReadBufferSize ?? 0));
 
                 var http = services.GetRequiredService<IOptions<HttpLimitsOptions>>().Value;
                 kestrel.Limits.KeepAliveTimeout = http.KeepAliveTimeout;

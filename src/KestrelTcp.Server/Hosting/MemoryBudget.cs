@@ -55,8 +55,12 @@ internal sealed record MemoryBudget(
     /// <param name="history">The history's bounds.</param>
     /// <param name="dashboard">The dashboard's bounds.</param>
     /// <param name="maxViewers">Dashboard connections at once (<see cref="DashboardOptions.MaxConnections"/>, as the dashboard applies it).</param>
-    /// <param name="maxWriteBufferBytes">The transport's output pipe limit (0 for none, counted as 64 KiB).</param>
+    /// <param name="maxWriteBufferBytes">Kestrel's socket transport's output pipe limit (0 for none, counted as 64 KiB).</param>
     /// <param name="maxTotalOutboundBytes">The process-wide outbound budget (<see cref="KestrelTcpOptions.MaxTotalOutboundBytes"/>).</param>
+    /// <param name="eventLoopWriteBufferBytes">The event-loop transport's output pipe limit, for plain inline listeners
+    /// where it serves them (0 where it does not: they are counted with <paramref name="maxWriteBufferBytes"/>).</param>
+    /// <param name="maxReadBufferBytes">The transports' input pipe limit (0 for none, counted as 1 MiB): a Broker
+    /// sender whose fan-out is throttled is not read, and its input fills up to it.</param>
     public static MemoryBudget Compute(
         long maxSessions,
         IEnumerable<ListenerOptions> listeners,
@@ -64,11 +68,16 @@ internal sealed record MemoryBudget(
         DashboardOptions dashboard,
         long maxViewers,
         long maxWriteBufferBytes,
-        long maxTotalOutboundBytes = KestrelTcpOptions.DefaultMaxTotalOutboundBytes)
+        long maxTotalOutboundBytes = KestrelTcpOptions.DefaultMaxTotalOutboundBytes,
+        long eventLoopWriteBufferBytes = 0,
+        long maxReadBufferBytes = 0)
     {
-        var output = maxWriteBufferBytes > 0 ? maxWriteBufferBytes : 64 * 1024;
+        var pipes = new Pipes(
+            maxWriteBufferBytes > 0 ? maxWriteBufferBytes : 64 * 1024,
+            eventLoopWriteBufferBytes,
+            maxReadBufferBytes > 0 ? maxReadBufferBytes : 1024 * 1024);
         long sessions = 0, io = 0, queues = 0;
-        foreach (var listener in listeners.OrderByDescending(l => PerSession(l, output)))
+        foreach (var listener in listeners.OrderByDescending(l => PerSession(l, pipes)))
         {
             var here = Math.Min(listener.MaxConnections, maxSessions - sessions);
             if (here <= 0)
@@ -78,7 +87,7 @@ internal sealed record MemoryBudget(
 
             var frame = listener.Framing.EffectiveMaxFrameBytes;
             sessions += here;
-            io += here * (frame + ReadSlackBytes + output);
+            io += here * (Input(listener, pipes) + Output(listener, pipes));
             queues += here * Math.Max(listener.OutboundQueueBytes, frame);
         }
 
@@ -90,9 +99,18 @@ internal sealed record MemoryBudget(
         return new MemoryBudget(sessions, sessions * FixedBytesPerSession, io, queues, historyBytes, rings, rings * dashboard.TrafficBufferBytes, maxViewers, viewerBytes);
     }
 
-    private static long PerSession(ListenerOptions listener, long output)
+    private static long PerSession(ListenerOptions listener, Pipes pipes) =>
+        FixedBytesPerSession + Input(listener, pipes) + Output(listener, pipes) + Math.Max(listener.OutboundQueueBytes, listener.Framing.EffectiveMaxFrameBytes);
+
+    /// <summary>A frame being assembled and one read; a Broker session's whole input pipe (see <see cref="Compute"/>).</summary>
+    private static long Input(ListenerOptions listener, Pipes pipes)
     {
-        var frame = listener.Framing.EffectiveMaxFrameBytes;
-        return FixedBytesPerSession + frame + ReadSlackBytes + output + Math.Max(listener.OutboundQueueBytes, frame);
+        var frame = listener.Framing.EffectiveMaxFrameBytes + ReadSlackBytes;
+        return listener.Mode == ListenerMode.Broker ? Math.Max(frame, pipes.Read) : frame;
     }
+
+    private static long Output(ListenerOptions listener, Pipes pipes) =>
+        pipes.EventLoopWrite > 0 && listener.InlineScheduling && listener.Tls is null ? pipes.EventLoopWrite : pipes.Write;
+
+    private readonly record struct Pipes(long Write, long EventLoopWrite, long Read);
 }

@@ -70,7 +70,10 @@ public sealed class HostingTests
             server.GetRequiredService<IOptions<KestrelTcpOptions>>().Value.History,
             dashboard,
             server.GetRequiredService<KestrelTcp.Server.Dashboard.DashboardViewers>().MaxConnections,
-            64 * 1024);
+            64 * 1024,
+            KestrelTcpOptions.DefaultMaxTotalOutboundBytes,
+            KestrelTcp.Server.Hosting.EventLoop.LinuxSockets.IsSupported ? KestrelTcp.Server.Hosting.EventLoop.EventLoopTransport.OutputPauseBytes : 0,
+            1024 * 1024);
         var sessions = Math.Min(1000, descriptors.MaxSessions);
         var match = Regex.Match(line, @"Worst-case memory is (\d+) MiB for (\d+) sessions: .* history (\d+) MiB");
         Assert.True(match.Success, line);

@@ -80,6 +80,22 @@ public sealed class MemoryBudgetTests
     }
 
     [Fact]
+    public void PlainInlineListenersCountTheEventLoopsSmallerOutputPipeAndBrokersTheirWholeInput()
+    {
+        var inline = new ListenerOptions { MaxConnections = 100 };
+        var tls = new ListenerOptions { MaxConnections = 100, Tls = new ListenerTlsOptions() };
+        var broker = new ListenerOptions { MaxConnections = 100, Mode = ListenerMode.Broker };
+
+        var plain = MemoryBudget.Compute(100, [inline], new HistoryOptions(), new DashboardOptions(), 0, 64 * KiB, eventLoopWriteBufferBytes: 16 * KiB);
+        var encrypted = MemoryBudget.Compute(100, [tls], new HistoryOptions(), new DashboardOptions(), 0, 64 * KiB, eventLoopWriteBufferBytes: 16 * KiB);
+        var relaying = MemoryBudget.Compute(100, [broker], new HistoryOptions(), new DashboardOptions(), 0, 64 * KiB, eventLoopWriteBufferBytes: 16 * KiB, maxReadBufferBytes: MiB);
+
+        Assert.Equal(100 * (8 * KiB + 4 * KiB + 16 * KiB), plain.IoBufferBytes);
+        Assert.Equal(100 * (8 * KiB + 4 * KiB + 64 * KiB), encrypted.IoBufferBytes);
+        Assert.Equal(100 * (MiB + 16 * KiB), relaying.IoBufferBytes);
+    }
+
+    [Fact]
     public void HistoryOffCostsNothing()
     {
         var budget = MemoryBudget.Compute(1000, [new ListenerOptions()], new HistoryOptions { MaxBytesPerSession = 0 }, new DashboardOptions(), 1, 0);

@@ -21,6 +21,10 @@ internal sealed class EventLoopTransport : IDisposable
     private EventLoop[]? _loops;
     private int _next;
 
+    /// <summary>The output pipe's pause threshold: what a session can have written and not yet sent
+    /// beyond the bytes its queue accounts for.</summary>
+    public const int OutputPauseBytes = 16 * 1024;
+
     public EventLoopTransport(SocketTransportOptions options, ILogger logger)
     {
         _options = options;
@@ -33,6 +37,11 @@ internal sealed class EventLoopTransport : IDisposable
             readerScheduler: PipeScheduler.Inline,
             writerScheduler: PipeScheduler.Inline,
             useSynchronizationContext: false);
+        // The send loop advances the pipe only once a whole flush has been sent, so a low pause threshold
+        // costs nothing while the socket takes data (the flush completes inline) and, when it does not,
+        // makes the session's writer wait with its bytes still counted as queued, inside the outbound
+        // budget, instead of leaving up to 64 KiB per session uncounted in the pipe.
+        maxWrite = maxWrite > 0 ? Math.Min(maxWrite, OutputPauseBytes) : OutputPauseBytes;
         _outputOptions = new PipeOptions(
             pauseWriterThreshold: maxWrite,
             resumeWriterThreshold: maxWrite / 2,
