@@ -18,7 +18,9 @@ internal static class LimitedServerProcess
     /// <param name="data">The server's DataPath.</param>
     /// <param name="output">Collects stdout and stderr, line by line (lock it to read).</param>
     /// <param name="environment">More environment variables.</param>
-    public static Process Start(int descriptorLimit, int tcpPort, int httpPort, string data, StringBuilder output, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <param name="readStandardOutput">False to leave stdout redirected and never read (a stalled log
+    /// shipper): once the pipe is full, every console write blocks. stderr is still collected.</param>
+    public static Process Start(int descriptorLimit, int tcpPort, int httpPort, string data, StringBuilder output, IReadOnlyDictionary<string, string?>? environment = null, bool readStandardOutput = true)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "KestrelTcp.Server.dll");
         var info = new ProcessStartInfo("bash")
@@ -47,10 +49,13 @@ internal static class LimitedServerProcess
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server.");
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (readStandardOutput)
+        {
+            process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+            process.BeginOutputReadLine();
+        }
         return process;
     }
 

@@ -20,33 +20,24 @@ public sealed class BlockedConsoleTests
         var tcpPort = FreePort.Pick();
         var httpPort = FreePort.Pick();
         var data = Directory.CreateTempSubdirectory("ktcp-console-").FullName;
-        var dll = Path.Combine(AppContext.BaseDirectory, "KestrelTcp.Server.dll");
+        var errors = new StringBuilder();
 
         // stdout is redirected and never read: once the pipe's 64 KiB are full, every console write blocks.
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        info.ArgumentList.Add(dll);
-        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}";
-        info.Environment["KestrelTcp__DataPath"] = data;
-        info.Environment["KestrelTcp__Listeners__default__Address"] = "127.0.0.1";
-        info.Environment["KestrelTcp__Listeners__default__Port"] = tcpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment["KestrelTcp__Listeners__default__Mode"] = "Echo";
-        info.Environment["KestrelTcp__Listeners__default__Framing__Kind"] = "Line";
-        info.Environment["KestrelTcp__Listeners__default__Framing__MaxFrameBytes"] = "64";
-        info.Environment["Logging__LogLevel__Default"] = "Information";
-        var errors = new StringBuilder();
-        using var server = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server.");
-        server.ErrorDataReceived += (_, e) => { lock (errors) { errors.AppendLine(e.Data); } };
-        server.BeginErrorReadLine();
+        using var server = LimitedServerProcess.Start(
+            20_000,
+            tcpPort,
+            httpPort,
+            data,
+            errors,
+            new Dictionary<string, string?>
+            {
+                ["KestrelTcp__Listeners__default__Framing__MaxFrameBytes"] = "64",
+                ["Logging__LogLevel__Default"] = "Information",
+            },
+            readStandardOutput: false);
         try
         {
-            var output = new StringBuilder();
-            await using var device = await LimitedServerProcess.ConnectWhenServedAsync(tcpPort, server, output);
+            await using var device = await LimitedServerProcess.ConnectWhenServedAsync(tcpPort, server, errors);
 
             // Each of these sessions logs a framing violation and its close (about 300 bytes): 4,000 of
             // them are far more than the stdout pipe and the logger's 2,500-message queue hold.
