@@ -65,10 +65,11 @@ public sealed class DashboardOptions
 
     /// <summary>Dashboard (hub) connections at once, over all users. Default: half the signed-in share
     /// of the HTTP connection budget (<c>KestrelTcp:Http</c>), so that pages and the API always keep
-    /// room, and at most 64, so that all of them stuck at once hold about 450 MB at the other defaults.
+    /// room, and at most 32: a team's worth of tabs (8 per user), and all of them stuck at once hold about
+    /// 230 MB at the other defaults, plus the session snapshot each may have in flight (about 1 KiB a session).
     /// A value above the signed-in share is lowered to it at start, with a warning.</summary>
     public int? MaxConnections { get; set; }
 
     /// <summary>The most a derived <see cref="MaxConnections"/> gives.</summary>
-    internal const int DefaultMaxConnections = 64;
+    internal const int DefaultMaxConnections = 32;
 }

@@ -17,7 +17,8 @@ namespace KestrelTcp.Server.Hosting;
 /// <param name="WatchRingBytes"><paramref name="WatchRings"/> × <see cref="DashboardOptions.TrafficBufferBytes"/>.</param>
 /// <param name="Viewers">Dashboard connections at once (<see cref="DashboardOptions.MaxConnections"/>).</param>
 /// <param name="ViewerBytes">What those connections hold when none of them reads: each about three times
-/// <see cref="DashboardOptions.MaxViewerBacklogBytes"/> plus <see cref="FixedBytesPerViewer"/> (measured).</param>
+/// <see cref="DashboardOptions.MaxViewerBacklogBytes"/> plus <see cref="FixedBytesPerViewer"/> (measured), plus
+/// the one session snapshot or delta it may have in flight (<see cref="SnapshotBytesPerSession"/> a session).</param>
 internal sealed record MemoryBudget(
     long Sessions,
     long SessionStateBytes,
@@ -32,6 +33,11 @@ internal sealed record MemoryBudget(
     /// <summary>What a dashboard connection costs besides its backlog: SignalR's connection, pipes and
     /// WebSocket buffers (about 3 MB measured for one that stopped reading, see <c>SlowViewerTests</c>).</summary>
     public const long FixedBytesPerViewer = 3L * 1024 * 1024;
+
+    /// <summary>A session's row in a dashboard snapshot while the push is in flight: the row object and its
+    /// JSON (about 300 and 400 bytes), rounded up. A browser has at most one snapshot or delta in flight, and
+    /// its backlog holds each session at most once.</summary>
+    public const long SnapshotBytesPerSession = 1024;
 
     /// <summary>
     /// What a session costs while idle: the session, its connection, pipes and socket objects. An
@@ -95,7 +101,7 @@ internal sealed record MemoryBudget(
         var historyOn = history.Frames > 0 && history.MaxBytesPerSession > 0;
         var historyBytes = historyOn ? Math.Min(history.MaxTotalBytes, sessions * history.MaxBytesPerSession) : 0;
         var rings = Math.Min(sessions, maxViewers * dashboard.MaxWatchedSessions);
-        var viewerBytes = maxViewers * ((3 * dashboard.MaxViewerBacklogBytes) + FixedBytesPerViewer);
+        var viewerBytes = maxViewers * ((3 * dashboard.MaxViewerBacklogBytes) + FixedBytesPerViewer + (sessions * SnapshotBytesPerSession));
         return new MemoryBudget(sessions, sessions * FixedBytesPerSession, io, queues, historyBytes, rings, rings * dashboard.TrafficBufferBytes, maxViewers, viewerBytes);
     }
 

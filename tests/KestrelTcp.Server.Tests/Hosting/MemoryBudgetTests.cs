@@ -29,9 +29,10 @@ public sealed class MemoryBudgetTests
         Assert.Equal(1600, budget.WatchRings);
         Assert.Equal(1600 * 256 * KiB, budget.WatchRingBytes);
 
-        // 100 dashboard connections that stop reading: three times the 1 MiB backlog and 3 MiB each.
+        // 100 dashboard connections that stop reading: three times the 1 MiB backlog, 3 MiB, and a
+        // snapshot of the 19,000 sessions in flight each.
         Assert.Equal(100, budget.Viewers);
-        Assert.Equal(100 * 6 * MiB, budget.ViewerBytes);
+        Assert.Equal(100 * ((6 * MiB) + (19_000 * MemoryBudget.SnapshotBytesPerSession)), budget.ViewerBytes);
         Assert.Equal(budget.SessionStateBytes + budget.IoBufferBytes + budget.OutboundQueueBytes + budget.HistoryBytes + budget.WatchRingBytes + budget.ViewerBytes, budget.TotalBytes);
     }
 
