@@ -1,4 +1,5 @@
 using KestrelTcp.Server.Api;
+using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard;
 using KestrelTcp.Server.Hosting;
 using KestrelTcp.Server.Security;
@@ -26,6 +27,7 @@ public static class KestrelTcpApplication
 
         builder.AddKestrelTcpHosting();
         builder.AddTcpSessions();
+        builder.AddKestrelTcpCluster();
         builder.AddKestrelTcpApi();
         builder.AddKestrelTcpSecurity();
         builder.AddDashboard();

@@ -17,6 +17,7 @@ namespace KestrelTcp.Server.Sessions;
 /// <param name="ClosedAt">When the session ended; null while it is live.</param>
 /// <param name="CloseReason">Why it ended; null while it is live.</param>
 /// <param name="CloseDetail">More about why it ended, when there is more to say.</param>
+/// <param name="Node">The cluster node that holds the session (the API fills it in; the data path does not know nodes).</param>
 public sealed record SessionInfo(
     string Id,
     string Listener,
@@ -33,4 +34,5 @@ public sealed record SessionInfo(
     bool Encrypted,
     DateTimeOffset? ClosedAt = null,
     CloseReason? CloseReason = null,
-    string? CloseDetail = null);
+    string? CloseDetail = null,
+    string? Node = null);
