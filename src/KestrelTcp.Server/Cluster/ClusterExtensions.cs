@@ -18,6 +18,7 @@ internal static class ClusterExtensions
             .BindConfigurationChecked(ClusterOptions.SectionName)
             .ValidateOnStart();
         builder.Services.AddSingleton<LocalNode>();
+        builder.Services.AddSingleton<NodeDrain>();
 
         var options = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
         if (!options.Enabled)

@@ -36,4 +36,7 @@ public enum CloseReason
     /// <summary>Admission control refused the connection: the detail says why (per-address limit, rate,
     /// denied by CIDR, banned).</summary>
     Refused,
+
+    /// <summary>The node was drained by an operator: the device should reconnect, through the balancer, to another node.</summary>
+    Drained,
 }
