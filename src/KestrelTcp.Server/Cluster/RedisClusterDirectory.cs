@@ -121,17 +121,29 @@ internal sealed partial class RedisClusterDirectory : BackgroundService, ICluste
         var holder = await db.StringGetAsync(alive).ConfigureAwait(false);
         if (holder.HasValue && holder != _local.InstanceId)
         {
-            // Held: by a live duplicate, or by this node's previous process that died without leaving.
-            // A live holder renews the key within one heartbeat; wait a little longer than that.
-            var before = await db.KeyTimeToLiveAsync(alive).ConfigureAwait(false) ?? TimeSpan.Zero;
-            await Task.Delay(_options.HeartbeatInterval * 1.5, _time, cancellationToken).ConfigureAwait(false);
-            var after = await db.KeyTimeToLiveAsync(alive).ConfigureAwait(false) ?? TimeSpan.Zero;
-            var still = await db.StringGetAsync(alive).ConfigureAwait(false);
-            if (still.HasValue && still == holder && after > before)
+            // Held: by a live duplicate, or by this node's previous process that died without leaving
+            // (killed and restarted). A live holder renews the key every heartbeat; a dead one lets it
+            // expire within the node timeout. Watch it until one of the two happens.
+            var deadline = _time.GetTimestamp() + (long)((_options.NodeTimeout + _options.HeartbeatInterval).TotalSeconds * _time.TimestampFrequency);
+            var last = await db.KeyTimeToLiveAsync(alive).ConfigureAwait(false) ?? TimeSpan.Zero;
+            while (_time.GetElapsedTime(deadline) < TimeSpan.Zero)
             {
-                _logger.NodeNameTaken(_local.Name, holder.ToString());
-                throw new OptionsValidationException(ClusterOptions.SectionName, typeof(ClusterOptions),
-                    [$"{ClusterOptions.SectionName}:NodeName '{_local.Name}' is in use by another live node (instance {holder}); every node needs a name of its own."]);
+                await Task.Delay(_options.HeartbeatInterval / 4, _time, cancellationToken).ConfigureAwait(false);
+                var still = await db.StringGetAsync(alive).ConfigureAwait(false);
+                if (!still.HasValue)
+                {
+                    break;
+                }
+
+                var ttl = await db.KeyTimeToLiveAsync(alive).ConfigureAwait(false) ?? TimeSpan.Zero;
+                if (still != holder || ttl > last)
+                {
+                    _logger.NodeNameTaken(_local.Name, still.ToString());
+                    throw new OptionsValidationException(ClusterOptions.SectionName, typeof(ClusterOptions),
+                        [$"{ClusterOptions.SectionName}:NodeName '{_local.Name}' is in use by another live node (instance {still}); every node needs a name of its own."]);
+                }
+
+                last = ttl;
             }
 
             _logger.NodeReplaced(_local.Name, holder.ToString());
