@@ -97,10 +97,12 @@ public sealed class ProxyProtocolReader : IMessageReader<ProxyProtocolHeader>
 
     private static void CheckSignature(ReadOnlySpan<byte> start, ReadOnlySpan<byte> signature, int version)
     {
+        // Up to the first wrong byte only, so the message is the same however the bytes arrived.
         var length = Math.Min(start.Length, signature.Length);
-        if (!start[..length].SequenceEqual(signature[..length]))
+        var wrong = start[..length].CommonPrefixLength(signature);
+        if (wrong < length)
         {
-            throw new ProxyProtocolException($"The PROXY v{version} signature is wrong: the connection starts with {Describe(start[..length])}, not {Describe(signature[..length])}.");
+            throw new ProxyProtocolException($"The PROXY v{version} signature is wrong: the connection starts with {Describe(start[..(wrong + 1)])}, not {Describe(signature[..(wrong + 1)])}.");
         }
     }
 

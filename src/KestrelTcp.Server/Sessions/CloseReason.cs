@@ -36,4 +36,8 @@ public enum CloseReason
     /// <summary>Admission control refused the connection: the detail says why (per-address limit, rate,
     /// denied by CIDR, banned).</summary>
     Refused,
+
+    /// <summary>The listener expects a PROXY protocol header (<c>ProxyProtocol</c>) and the connection's was
+    /// missing, malformed, incomplete when it closed, or late: the detail says which.</summary>
+    ProxyHeader,
 }
