@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine: installs what the tests need and is missing
-# (Debian's chromium for the browser tests, npm packages), builds, runs all test projects, and ends
+# (Debian's chromium for the browser tests, redis-server and haproxy, npm packages), builds, runs all test projects, and ends
 # with one line: "N passed, N failed" (", N skipped" when tests were skipped).
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -15,6 +15,8 @@ as_root() {
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v redis-server >/dev/null || missing+=(redis-server)
+# HAProxy (TCP mode, send-proxy / send-proxy-v2) for the PROXY protocol tests; Debian puts it in /usr/sbin.
+[ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null || missing+=(haproxy)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
