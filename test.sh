@@ -15,8 +15,7 @@ as_root() {
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v redis-server >/dev/null || missing+=(redis-server)
-# HAProxy (TCP mode, send-proxy / send-proxy-v2) for the PROXY protocol tests; Debian puts it in /usr/sbin.
-[ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null || missing+=(haproxy)
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \

@@ -20,6 +20,7 @@ internal static class ApiExtensions
         api.MapListenersApi();
         api.MapAuditApi();
         api.MapServerApi();
+        api.MapNodesApi();
         app.MapOpenApi();
         return app;
     }

@@ -16,6 +16,9 @@ internal static class ApiResults
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.");
 
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Not possible here.");
+
     /// <summary>Who is calling: the signed-in user or API key with its role, else "anonymous"; and from where.</summary>
     public static CommandActor Actor(HttpContext http) => http.User.ToActor(http.Connection.RemoteIpAddress);
 

@@ -17,6 +17,7 @@ namespace KestrelTcp.Server.Api;
 /// <param name="IdleTimeoutSeconds">The idle timeout in seconds (0 = off).</param>
 /// <param name="Tls">Whether the listener uses TLS.</param>
 /// <param name="Rejections">Connections refused since start, by reason.</param>
+/// <param name="SessionsByNode">In a cluster, the listener's live sessions on each node (Up and Draining nodes); <c>Sessions</c> is this node's.</param>
 public sealed record ListenerInfo(
     string Name,
     string Address,
@@ -29,4 +30,5 @@ public sealed record ListenerInfo(
     long RejectedTotal,
     double IdleTimeoutSeconds,
     bool Tls,
-    ListenerRejections Rejections);
+    ListenerRejections Rejections,
+    IReadOnlyDictionary<string, int>? SessionsByNode = null);

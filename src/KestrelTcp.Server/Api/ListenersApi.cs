@@ -1,3 +1,4 @@
+using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +12,7 @@ internal static class ListenersApi
     public static RouteGroupBuilder MapListenersApi(this RouteGroupBuilder api)
     {
         var listeners = api.MapGroup("/listeners").WithTags("Listeners");
-        listeners.MapGet("/", (ListenerCatalog catalog) => TypedResults.Ok(catalog.All.Select(ToInfo).ToArray()))
+        listeners.MapGet("/", (ListenerCatalog catalog, IClusterView cluster) => TypedResults.Ok(catalog.All.Select(l => WithNodes(ToInfo(l), cluster)).ToArray()))
             .WithName("ListListeners").WithSummary("The TCP listeners with mode, framing and session counts.");
         listeners.MapPost("/{name}/broadcast", Broadcast)
             .WithName("Broadcast").WithSummary("Send a payload to every session of a listener.")
@@ -32,6 +33,34 @@ internal static class ListenersApi
         listener.Options.IdleTimeout.TotalSeconds,
         Tls: listener.Options.Tls is not null,
         listener.Rejections);
+
+    /// <summary>Adds the per-node session counts of a clustered node's view.</summary>
+    internal static ListenerInfo WithNodes(ListenerInfo info, IClusterView cluster)
+    {
+        if (!cluster.Enabled)
+        {
+            return info;
+        }
+
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal) { [cluster.LocalNode] = info.Sessions };
+        foreach (var node in cluster.Nodes())
+        {
+            if (!node.Local && node.State != NodeState.Down)
+            {
+                counts[node.Name] = 0;
+            }
+        }
+
+        foreach (var session in cluster.RemoteSessions())
+        {
+            if (session.Node is { } node && string.Equals(session.Listener, info.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                counts[node] = counts.GetValueOrDefault(node) + 1;
+            }
+        }
+
+        return info with { SessionsByNode = counts };
+    }
 
     private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> Broadcast(string name, SendRequest request, SessionCommands commands, HttpContext http)
     {

@@ -1,7 +1,10 @@
+using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using KestrelTcp.Server.Hosting;
 
 namespace KestrelTcp.Server.Api;
 
@@ -39,8 +42,8 @@ internal static class SessionsApi
     {
         var sessions = api.MapGroup("/sessions").WithTags("Sessions");
         sessions.MapGet("/", List).WithName("ListSessions").WithSummary("Live sessions, filtered, sorted and paged.");
-        sessions.MapGet("/closed", (SessionRegistry registry) => TypedResults.Ok(registry.RecentlyClosed()))
-            .WithName("ListClosedSessions").WithSummary("Recently closed sessions with their close reason, newest first.");
+        sessions.MapGet("/closed", Closed)
+            .WithName("ListClosedSessions").WithSummary("Recently closed sessions with their close reason, newest first (every node's, in a cluster).");
         sessions.MapGet("/{id}", Get).WithName("GetSession").WithSummary("One live session.");
         sessions.MapGet("/{id}/messages", Messages).WithName("GetSessionMessages").WithSummary("A session's recent frames, oldest first.");
         sessions.MapPost("/{id}/send", SendOne).WithName("SendToSession").WithSummary("Send a payload to one session, framed by its listener.")
@@ -55,7 +58,9 @@ internal static class SessionsApi
     private static Results<Ok<SessionPage>, ProblemHttpResult> List(
         SessionRegistry registry,
         ListenerCatalog listeners,
+        IClusterView cluster,
         string? listener = null,
+        string? node = null,
         string? q = null,
         string? sort = null,
         int page = 1,
@@ -64,6 +69,11 @@ internal static class SessionsApi
         if (listener is not null && listeners.Find(listener) is null)
         {
             return ApiResults.BadRequest($"listener: there is no listener named '{listener}'.");
+        }
+
+        if (node is not null && !cluster.Nodes().Any(n => string.Equals(n.Name, node, StringComparison.OrdinalIgnoreCase)))
+        {
+            return ApiResults.BadRequest($"node: there is no node named '{node}'.");
         }
 
         if (page < 1)
@@ -86,15 +96,37 @@ internal static class SessionsApi
 
         // Filter on the live sessions first, so that only matches are copied into snapshots.
         var needle = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
-        var items = registry.All
+        var local = node is null || string.Equals(node, cluster.LocalNode, StringComparison.OrdinalIgnoreCase);
+        var items = (local ? registry.All : [])
             .Where(s => listener is null || string.Equals(s.Listener.Name, listener, StringComparison.OrdinalIgnoreCase))
             .Where(s => needle is null || Matches(s, needle))
-            .Select(s => s.Snapshot());
+            .Select(s => s.Snapshot() with { Node = cluster.LocalNode });
+        if (cluster.Enabled && (node is null || !local))
+        {
+            items = items.Concat(cluster.RemoteSessions()
+                .Where(s => node is null || string.Equals(s.Node, node, StringComparison.OrdinalIgnoreCase))
+                .Where(s => listener is null || string.Equals(s.Listener, listener, StringComparison.OrdinalIgnoreCase))
+                .Where(s => needle is null || Matches(s, needle)));
+        }
+
         var ordered = descending
             ? items.OrderByDescending(key).ThenBy(s => s.Id, StringComparer.Ordinal)
             : items.OrderBy(key).ThenBy(s => s.Id, StringComparer.Ordinal);
         var all = ordered.ToList();
-        return TypedResults.Ok(new SessionPage(PageOf(all, page, pageSize), all.Count, page, pageSize));
+        return TypedResults.Ok(new SessionPage(PageOf(all, page, pageSize), all.Count, page, pageSize, cluster.DegradedReason));
+    }
+
+    /// <summary>This node's recently closed sessions and, in a cluster, every other node's, newest first.</summary>
+    private static async Task<Ok<SessionInfo[]>> Closed(SessionRegistry registry, IClusterView cluster, IOptions<KestrelTcpOptions> options, CancellationToken cancellationToken)
+    {
+        var local = Array.ConvertAll(registry.RecentlyClosed(), s => s with { Node = cluster.LocalNode });
+        if (!cluster.Enabled)
+        {
+            return TypedResults.Ok(local);
+        }
+
+        var remote = await cluster.RemoteClosedAsync(options.Value.RecentlyClosedCapacity, cancellationToken);
+        return TypedResults.Ok(local.Concat(remote).OrderByDescending(s => s.ClosedAt).ThenBy(s => s.Id, StringComparer.Ordinal).ToArray());
     }
 
     /// <summary>The items of page <paramref name="page"/> (from 1). The offset is worked out in 64 bits:
@@ -112,10 +144,18 @@ internal static class SessionsApi
         || (s.RemoteEndPointText?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
         || (s.LocalEndPointText?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
 
-    private static Results<Ok<SessionInfo>, ProblemHttpResult> Get(string id, SessionRegistry registry) =>
+    private static bool Matches(SessionInfo s, string q) =>
+        s.Id.Contains(q, StringComparison.OrdinalIgnoreCase)
+        || s.Listener.Contains(q, StringComparison.OrdinalIgnoreCase)
+        || (s.RemoteEndPoint?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
+        || (s.LocalEndPoint?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
+
+    private static Results<Ok<SessionInfo>, ProblemHttpResult> Get(string id, SessionRegistry registry, IClusterView cluster) =>
         registry.TryGet(id, out var session)
-            ? TypedResults.Ok(session.Snapshot())
-            : ApiResults.NotFound($"No live session with id '{id}'.");
+            ? TypedResults.Ok(session.Snapshot() with { Node = cluster.LocalNode })
+            : cluster.TryGetRemoteSession(id, out var remote)
+                ? TypedResults.Ok(remote)
+                : ApiResults.NotFound($"No live session with id '{id}'.");
 
     private static Results<Ok<MessageInfo[]>, ProblemHttpResult> Messages(string id, SessionRegistry registry, int? limit = null, long after = 0)
     {

@@ -1,5 +1,9 @@
 using KestrelTcp.Server.Hosting;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace KestrelTcp.Server.Cluster;
 
@@ -14,6 +18,7 @@ internal static class ClusterExtensions
             .BindConfigurationChecked(ClusterOptions.SectionName)
             .ValidateOnStart();
         builder.Services.AddSingleton<LocalNode>();
+        builder.Services.AddSingleton<NodeDrain>();
 
         var options = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
         if (!options.Enabled)
@@ -23,7 +28,24 @@ internal static class ClusterExtensions
         }
 
         builder.Services.AddSingleton<ClusterRedis>();
-        builder.Services.AddSingleton<IClusterView, SingleNodeView>();
+        builder.Services.AddSingleton<RedisClusterDirectory>();
+        builder.Services.AddSingleton<IClusterView>(services => services.GetRequiredService<RedisClusterDirectory>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<RedisClusterDirectory>());
+
+        // A sign-in cookie from one node works on every node: the Data Protection key ring is shared
+        // in Redis (PostConfigure: it replaces the data-folder repository the security setup names).
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .PostConfigure<ClusterRedis>((keys, redis) =>
+                keys.XmlRepository = new RedisXmlRepository(() => redis.ConnectAsync().GetAwaiter().GetResult().GetDatabase(), $"{redis.Keys.Prefix}:dataprotection-keys"));
+
+        // Dashboard pushes reach browsers on any node: SignalR's Redis backplane, on the node's one connection.
+        builder.Services.AddSignalR().AddStackExchangeRedis();
+        builder.Services.AddOptions<RedisOptions>()
+            .Configure<ClusterRedis>((signalr, redis) =>
+            {
+                signalr.Configuration.ChannelPrefix = RedisChannel.Literal($"{redis.Keys.Prefix}:signalr");
+                signalr.ConnectionFactory = async _ => await redis.ConnectAsync().ConfigureAwait(false);
+            });
         return builder;
     }
 }

@@ -41,4 +41,12 @@ internal static partial class ClusterLog
     [LoggerMessage(EventId = 909, EventName = "DirectoryLoopFailed", Level = LogLevel.Error,
         Message = "The cluster directory loop failed; it starts again.")]
     public static partial void DirectoryLoopFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 910, EventName = "DrainStarted", Level = LogLevel.Warning,
+        Message = "{Actor} started draining this node: /readyz answers 503, new connections are refused, and {Sessions} sessions are closed at {Rate} a second.")]
+    public static partial void DrainStarted(this ILogger logger, string actor, int sessions, int rate);
+
+    [LoggerMessage(EventId = 911, EventName = "DrainCompleted", Level = LogLevel.Information,
+        Message = "The node drain closed {Closed} sessions; no session is left.")]
+    public static partial void DrainCompleted(this ILogger logger, long closed);
 }

@@ -36,4 +36,8 @@ public sealed class KestrelTcpOptions
     /// <summary>How long shutdown waits for sessions to flush and close before aborting them. Default
     /// 20 seconds: shorter than a container runtime's default stop grace period (30 s).</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How many sessions per second an operator's node drain (<c>POST /api/nodes/{name}/drain</c>)
+    /// closes (default 100): a thousand devices then reconnect over ten seconds, not in the same one.</summary>
+    public int DrainSessionsPerSecond { get; set; } = 100;
 }

@@ -156,6 +156,11 @@ internal sealed partial class KestrelTcpOptionsValidator : IValidateOptions<Kest
             errors.Add($"{Root}:RecentlyClosedCapacity must be between 0 and 100000 (was {options.RecentlyClosedCapacity}).");
         }
 
+        if (options.DrainSessionsPerSecond is < 1 or > 100_000)
+        {
+            errors.Add($"{Root}:DrainSessionsPerSecond must be between 1 and 100000 (was {options.DrainSessionsPerSecond}).");
+        }
+
         if (options.DrainTimeout <= TimeSpan.Zero || options.DrainTimeout > TimeSpan.FromMinutes(10))
         {
             errors.Add($"{Root}:DrainTimeout must be positive and at most 10 minutes (was {options.DrainTimeout}).");

@@ -17,4 +17,7 @@ public enum AuditAction
 
     /// <summary>Sessions disconnected by an operator.</summary>
     Kick,
+
+    /// <summary>A node drain (<c>POST /api/nodes/{name}/drain</c>).</summary>
+    Drain,
 }

@@ -37,6 +37,9 @@ public enum CloseReason
     /// denied by CIDR, banned).</summary>
     Refused,
 
+    /// <summary>The node was drained by an operator: the device should reconnect, through the balancer, to another node.</summary>
+    Drained,
+
     /// <summary>The listener expects a PROXY protocol header (<c>ProxyProtocol</c>) and the connection's was
     /// missing, malformed, incomplete when it closed, or late: the detail says which.</summary>
     ProxyHeader,
