@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine: installs what the tests need and is missing
-# (Debian's chromium for the browser tests, npm packages), builds, runs all test projects, and ends
+# (Debian's chromium for the browser tests, redis-server and haproxy, npm packages), builds, runs all test projects, and ends
 # with one line: "N passed, N failed" (", N skipped" when tests were skipped).
 set -uo pipefail
 cd "$(dirname "$0")"

@@ -4,7 +4,9 @@ using KestrelTcp.Protocols;
 namespace KestrelTcp.Fuzz;
 
 /// <summary>
-/// The fuzzing check, shared by the afl++ harness and the replay test. An input is
+/// The fuzzing check, shared by the afl++ harness and the replay test. An input whose first byte has
+/// <see cref="ProxyHeaderFuzzTarget.Selector"/> in its low four bits goes to the PROXY header reader's check
+/// (<see cref="ProxyHeaderFuzzTarget"/>); any other input is
 /// <c>[kind][parameters][split seed][stream...]</c>: the low four bits of the first byte pick the codec (the high four, minus 8,
 /// are a length prefix's adjustment), the second its parameters, the third how the stream is cut into reads.
 /// The stream is decoded whole, in the cut reads (each read a new segment of a multi-segment buffer)
@@ -24,6 +26,12 @@ internal static class FuzzTarget
     /// <exception cref="InvalidOperationException">A rule was broken (a finding).</exception>
     public static void Run(ReadOnlySpan<byte> input)
     {
+        if (!input.IsEmpty && (input[0] & 0x0F) == ProxyHeaderFuzzTarget.Selector)
+        {
+            ProxyHeaderFuzzTarget.Run(input[1..]);
+            return;
+        }
+
         if (input.Length < HeaderLength)
         {
             return;
@@ -179,7 +187,8 @@ internal static class FuzzTarget
         }
     }
 
-    private static ReadOnlySequence<byte> Chain(List<byte[]> parts)
+    /// <summary>The reads as one multi-segment sequence, a segment each.</summary>
+    public static ReadOnlySequence<byte> Chain(List<byte[]> parts)
     {
         if (parts.Count == 0)
         {

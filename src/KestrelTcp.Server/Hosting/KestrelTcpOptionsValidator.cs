@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using KestrelTcp.Server.Admission;
+using KestrelTcp.Server.Proxy;
 using KestrelTcp.Server.Security;
 using Microsoft.Extensions.Options;
 
@@ -121,6 +122,7 @@ internal sealed partial class KestrelTcpOptionsValidator : IValidateOptions<Kest
             }
 
             errors.AddRange(AdmissionOptionsValidator.Validate($"{path}:Admission", listener.Admission, listener.MaxConnections));
+            errors.AddRange(ProxyProtocolOptionsValidator.Validate(path, listener));
         }
 
         if (options.History.Frames is < 0 or > 10_000)

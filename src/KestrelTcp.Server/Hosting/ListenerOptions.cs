@@ -76,6 +76,28 @@ public sealed class ListenerOptions
     /// <summary>Per-address limits, CIDR allow and deny lists and bans; all off by default.</summary>
     public ListenerAdmissionOptions Admission { get; set; } = new();
 
+    /// <summary>Default <see cref="ProxyHeaderTimeout"/>: 5 seconds. A balancer sends the header at once with
+    /// the connection; a connection that has not sent it by then is not one.</summary>
+    public static readonly TimeSpan DefaultProxyHeaderTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Connections come through a TCP load balancer that speaks the PROXY protocol (v1 or v2, as
+    /// HAProxy's <c>send-proxy</c>/<c>send-proxy-v2</c>, AWS NLB, nginx <c>proxy_protocol on</c> send it):
+    /// each must come from <see cref="TrustedProxies"/> and start with a PROXY header, and the session's
+    /// remote endpoint (what the API shows, what admission control limits and bans) is the client the header
+    /// names. The header comes before TLS on a TLS listener. Default false: the header is not read, at no cost.</summary>
+    public bool ProxyProtocol { get; set; }
+
+    /// <summary>CIDR ranges (IPv4 or IPv6, or single addresses) of the balancers allowed to send PROXY
+    /// headers, when <see cref="ProxyProtocol"/> is on; connections from anywhere else are refused.
+    /// Default empty, which means loopback only (<c>127.0.0.0/8</c> and <c>::1/128</c>): set it to the
+    /// balancers' addresses. (Empty rather than loopback as the property's value, because the configuration
+    /// binder appends configured items to an array's initial ones.)</summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>How long a connection from a trusted proxy may take to send its whole PROXY header before
+    /// it is closed (<c>ProxyHeader</c>). Default <see cref="DefaultProxyHeaderTimeout"/>; between 100 ms and 1 minute.</summary>
+    public TimeSpan ProxyHeaderTimeout { get; set; } = DefaultProxyHeaderTimeout;
+
     /// <summary>TLS for this listener; null (the default) for plain TCP.</summary>
     public ListenerTlsOptions? Tls { get; set; }
 }

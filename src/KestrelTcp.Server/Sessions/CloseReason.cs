@@ -39,4 +39,8 @@ public enum CloseReason
 
     /// <summary>The node was drained by an operator: the device should reconnect, through the balancer, to another node.</summary>
     Drained,
+
+    /// <summary>The listener expects a PROXY protocol header (<c>ProxyProtocol</c>) and the connection's was
+    /// missing, malformed, incomplete when it closed, or late: the detail says which.</summary>
+    ProxyHeader,
 }

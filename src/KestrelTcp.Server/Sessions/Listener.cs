@@ -3,6 +3,7 @@ using System.Net;
 using KestrelTcp.Protocols;
 using KestrelTcp.Server.Admission;
 using KestrelTcp.Server.Hosting;
+using KestrelTcp.Server.Proxy;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace KestrelTcp.Server.Sessions;
@@ -28,10 +29,14 @@ internal sealed class Listener
         OutboundBudget = outboundBudget ?? OutboundBudget.Unlimited;
         Codec = options.Framing.CreateCodec();
         Admission = new AdmissionControl(options.Admission, TimeProvider.System);
+        Proxy = options.ProxyProtocol ? new ProxyProtocolGate(options) : null;
     }
 
     /// <summary>The process-wide budget for outbound queues, shared by every listener.</summary>
     public OutboundBudget OutboundBudget { get; }
+
+    /// <summary>The PROXY protocol gate when <c>ProxyProtocol</c> is on; null (nothing to do) when it is off.</summary>
+    public ProxyProtocolGate? Proxy { get; }
 
     /// <summary>This listener's per-address admission control.</summary>
     public AdmissionControl Admission { get; }
@@ -60,13 +65,15 @@ internal sealed class Listener
 
     public long RejectedTotal => Interlocked.Read(ref _rejected);
 
-    /// <summary>Connections refused since start, by reason: the listener's limit and its admission control.</summary>
+    /// <summary>Connections refused since start, by reason: the listener's limit, its admission control and its PROXY protocol gate.</summary>
     public ListenerRejections Rejections => new(
         RejectedTotal,
         Admission.RejectedCount(AdmissionRejection.AddressLimit),
         Admission.RejectedCount(AdmissionRejection.Rate),
         Admission.RejectedCount(AdmissionRejection.Denied),
-        Admission.RejectedCount(AdmissionRejection.Banned));
+        Admission.RejectedCount(AdmissionRejection.Banned),
+        Proxy?.UntrustedCount ?? 0,
+        Proxy?.HeaderFailureCount ?? 0);
 
     /// <summary>Takes a connection slot, or returns false when the listener is at its limit.</summary>
     public bool TryAcquireConnection()

@@ -6,13 +6,15 @@ namespace KestrelTcp.Server.Sessions;
 /// <param name="Rate">Over the per-address rate (<c>Admission:MaxNewConnectionsPerSecondPerAddress</c>).</param>
 /// <param name="Denied">Denied by the CIDR allow or deny list.</param>
 /// <param name="Banned">From an address banned after protocol violations.</param>
-public sealed record ListenerRejections(long ConnectionLimit, long AddressLimit, long Rate, long Denied, long Banned)
+/// <param name="UntrustedProxy">With <c>ProxyProtocol</c> on: from an address not in <c>TrustedProxies</c>.</param>
+/// <param name="ProxyHeader">With <c>ProxyProtocol</c> on: the PROXY header was missing, malformed or late.</param>
+public sealed record ListenerRejections(long ConnectionLimit, long AddressLimit, long Rate, long Denied, long Banned, long UntrustedProxy = 0, long ProxyHeader = 0)
 {
     /// <summary>No refusals.</summary>
     public static ListenerRejections None { get; } = new(0, 0, 0, 0, 0);
 
     /// <summary>All refusals, whatever the reason.</summary>
-    public long Total => ConnectionLimit + AddressLimit + Rate + Denied + Banned;
+    public long Total => ConnectionLimit + AddressLimit + Rate + Denied + Banned + UntrustedProxy + ProxyHeader;
 
     /// <summary>These refusals and <paramref name="other"/>'s together.</summary>
     public ListenerRejections Plus(ListenerRejections other) => new(
@@ -20,5 +22,7 @@ public sealed record ListenerRejections(long ConnectionLimit, long AddressLimit,
         AddressLimit + other.AddressLimit,
         Rate + other.Rate,
         Denied + other.Denied,
-        Banned + other.Banned);
+        Banned + other.Banned,
+        UntrustedProxy + other.UntrustedProxy,
+        ProxyHeader + other.ProxyHeader);
 }

@@ -68,6 +68,8 @@ const refusalLabels = {
   rate: 'over the per-address rate',
   denied: 'denied by address',
   banned: 'banned',
+  untrustedProxy: 'not from a trusted proxy',
+  proxyHeader: 'without a valid PROXY header',
 };
 
 /** "12 refused", and what refused them, from a listener's rejection counts. */
