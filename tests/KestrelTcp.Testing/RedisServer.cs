@@ -118,7 +118,7 @@ public sealed class RedisServer : IAsyncDisposable
             await socket.ConnectAsync(IPAddress.Loopback, Port).WaitAsync(TimeSpan.FromSeconds(2));
             await socket.SendAsync("PING\r\n"u8.ToArray());
             var buffer = new byte[16];
-            var read = await socket.ReceiveAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
+            var read = await socket.ReceiveAsync(buffer.AsMemory()).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
             return read > 0 && Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
         }
         catch (Exception ex) when (ex is SocketException or TimeoutException)

@@ -1,4 +1,6 @@
+using KestrelTcp.Server.Cluster.Routing;
 using KestrelTcp.Server.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace KestrelTcp.Server.Cluster;
@@ -14,6 +16,8 @@ internal static class ClusterExtensions
             .BindConfigurationChecked(ClusterOptions.SectionName)
             .ValidateOnStart();
         builder.Services.AddSingleton<LocalNode>();
+        builder.Services.AddSingleton<ClusterCommands>();
+        builder.Services.AddSingleton<ClusterQueries>();
 
         var options = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
         if (!options.Enabled)
@@ -23,7 +27,8 @@ internal static class ClusterExtensions
         }
 
         builder.Services.AddSingleton<ClusterRedis>();
-        builder.Services.AddSingleton<IClusterView, SingleNodeView>();
+        builder.Services.AddClusterRouting();
+        builder.Services.TryAddSingleton<IClusterView, SingleNodeView>();
         return builder;
     }
 }
