@@ -1,3 +1,4 @@
+using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,7 +18,7 @@ internal static class AuditApi
         return api;
     }
 
-    private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> ListAsync(AuditLog audit, HttpContext http, int page = 1, int pageSize = DefaultPageSize)
+    private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> ListAsync(AuditLog audit, IClusterView view, ClusterQueries cluster, HttpContext http, int page = 1, int pageSize = DefaultPageSize)
     {
         if (page < 1)
         {
@@ -27,6 +28,17 @@ internal static class AuditApi
         if (pageSize is < 1 or > AuditLog.MaxPageSize)
         {
             return ApiResults.BadRequest($"pageSize must be between 1 and {AuditLog.MaxPageSize} (was {pageSize}).");
+        }
+
+        if (view.Enabled)
+        {
+            // Each Up node gives its newest page × pageSize rows: bound how deep the merged view pages.
+            if ((long)page * pageSize > AuditLog.MaxNewestRows)
+            {
+                return ApiResults.BadRequest($"In a cluster the audit view reaches the newest {AuditLog.MaxNewestRows} rows of each node: page × pageSize must be at most {AuditLog.MaxNewestRows} (was {(long)page * pageSize}).");
+            }
+
+            return TypedResults.Ok(await cluster.ReadAuditAsync(page, pageSize, http.RequestAborted).ConfigureAwait(false));
         }
 
         var (items, total) = await audit.ReadPageAsync(page, pageSize, http.RequestAborted).ConfigureAwait(false);

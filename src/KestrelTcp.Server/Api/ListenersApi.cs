@@ -62,9 +62,9 @@ internal static class ListenersApi
         return info with { SessionsByNode = counts };
     }
 
-    private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> Broadcast(string name, SendRequest request, SessionCommands commands, HttpContext http)
+    private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> Broadcast(string name, SendRequest request, ClusterCommands commands, HttpContext http)
     {
-        // An unknown listener is answered (404) by SessionCommands, which also records the attempt.
+        // An unknown listener is answered (404) by the commands, which also record the attempt.
         if (!PayloadDecoder.TryDecode(request.Text, request.Hex, request.Base64, out var payload, out var error))
         {
             return ApiResults.FromSend(await commands.RefusePayloadAsync(ApiResults.Actor(http), AuditAction.Broadcast, name, null, error));

@@ -1,4 +1,5 @@
 using KestrelTcp.Server.Cluster;
+using KestrelTcp.Server.Cluster.Routing;
 using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -150,16 +151,35 @@ internal static class SessionsApi
         || (s.RemoteEndPoint?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
         || (s.LocalEndPoint?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
 
-    private static Results<Ok<SessionInfo>, ProblemHttpResult> Get(string id, SessionRegistry registry, IClusterView cluster) =>
-        registry.TryGet(id, out var session)
-            ? TypedResults.Ok(session.Snapshot() with { Node = cluster.LocalNode })
-            : cluster.TryGetRemoteSession(id, out var remote)
-                ? TypedResults.Ok(remote)
-                : ApiResults.NotFound($"No live session with id '{id}'.");
-
-    private static Results<Ok<MessageInfo[]>, ProblemHttpResult> Messages(string id, SessionRegistry registry, int? limit = null, long after = 0)
+    private static async Task<Results<Ok<SessionInfo>, ProblemHttpResult>> Get(string id, SessionRegistry registry, ClusterQueries cluster, IClusterView view, HttpContext http)
     {
-        if (!registry.TryGet(id, out var session))
+        if (registry.TryGet(id, out var session))
+        {
+            return TypedResults.Ok(session.Snapshot() with { Node = view.LocalNode });
+        }
+
+        if (!cluster.TryFindOwner(id, out var owner))
+        {
+            return ApiResults.NotFound($"No live session with id '{id}'.");
+        }
+
+        try
+        {
+            return await cluster.GetSessionAsync(owner, id, http.RequestAborted) is { } remote
+                ? TypedResults.Ok(remote)
+                : ApiResults.NotFound($"No live session with id '{id}' (node {owner} no longer has it).");
+        }
+        catch (NodeCallException ex)
+        {
+            return ApiResults.NodeProblem(ex);
+        }
+    }
+
+    private static async Task<Results<Ok<MessageInfo[]>, ProblemHttpResult>> Messages(string id, SessionRegistry registry, ClusterQueries cluster, HttpContext http, int? limit = null, long after = 0)
+    {
+        var local = registry.TryGet(id, out var session);
+        var owner = string.Empty;
+        if (!local && !cluster.TryFindOwner(id, out owner))
         {
             return ApiResults.NotFound($"No live session with id '{id}'.");
         }
@@ -169,13 +189,27 @@ internal static class SessionsApi
             return ApiResults.BadRequest($"limit must be 1 or more (was {limit}).");
         }
 
-        var frames = session.History.Snapshot(limit ?? int.MaxValue, Math.Max(0, after));
-        return TypedResults.Ok(Array.ConvertAll(frames, MessageInfo.From));
+        if (local)
+        {
+            var frames = session.History.Snapshot(limit ?? int.MaxValue, Math.Max(0, after));
+            return TypedResults.Ok(Array.ConvertAll(frames, MessageInfo.From));
+        }
+
+        try
+        {
+            return await cluster.GetMessagesAsync(owner, id, limit, Math.Max(0, after), http.RequestAborted) is { } remote
+                ? TypedResults.Ok(remote)
+                : ApiResults.NotFound($"No live session with id '{id}' (node {owner} no longer has it).");
+        }
+        catch (NodeCallException ex)
+        {
+            return ApiResults.NodeProblem(ex);
+        }
     }
 
-    private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> SendOne(string id, SendRequest request, SessionCommands commands, HttpContext http)
+    private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> SendOne(string id, SendRequest request, ClusterCommands commands, HttpContext http)
     {
-        // An unknown id is answered (404) by SessionCommands, which also records the attempt.
+        // An unknown id is answered (404) by the commands, which also record the attempt.
         if (!PayloadDecoder.TryDecode(request.Text, request.Hex, request.Base64, out var payload, out var error))
         {
             return ApiResults.FromSend(await commands.RefusePayloadAsync(ApiResults.Actor(http), AuditAction.Send, null, [id], error));
@@ -184,7 +218,7 @@ internal static class SessionsApi
         return ApiResults.FromSend(await commands.SendAsync(ApiResults.Actor(http), [id], payload, http.RequestAborted));
     }
 
-    private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> SendMany(SendRequest request, SessionCommands commands, HttpContext http)
+    private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> SendMany(SendRequest request, ClusterCommands commands, HttpContext http)
     {
         if (request.SessionIds is not { Length: > 0 })
         {
@@ -199,15 +233,6 @@ internal static class SessionsApi
         return ApiResults.FromSend(await commands.SendAsync(ApiResults.Actor(http), request.SessionIds, payload, http.RequestAborted));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Kick(string id, SessionCommands commands, HttpContext http, string? reason = null)
-    {
-        var result = await commands.KickAsync(ApiResults.Actor(http), [id], reason, http.RequestAborted);
-        return result.Status switch
-        {
-            CommandStatus.Ok => TypedResults.NoContent(),
-            CommandStatus.NotFound => ApiResults.NotFound(result.Error!),
-            CommandStatus.Forbidden => ApiResults.Forbidden(result.Error!),
-            _ => ApiResults.BadRequest(result.Error!),
-        };
-    }
+    private static async Task<Results<NoContent, ProblemHttpResult>> Kick(string id, ClusterCommands commands, HttpContext http, string? reason = null) =>
+        ApiResults.FromKick(await commands.KickAsync(ApiResults.Actor(http), [id], reason, http.RequestAborted));
 }

@@ -1,7 +1,9 @@
+using KestrelTcp.Server.Cluster.Routing;
 using KestrelTcp.Server.Hosting;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -19,6 +21,8 @@ internal static class ClusterExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<LocalNode>();
         builder.Services.AddSingleton<NodeDrain>();
+        builder.Services.AddSingleton<ClusterCommands>();
+        builder.Services.AddSingleton<ClusterQueries>();
 
         var options = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
         if (!options.Enabled)
@@ -28,8 +32,10 @@ internal static class ClusterExtensions
         }
 
         builder.Services.AddSingleton<ClusterRedis>();
+        builder.Services.AddClusterRouting();
         builder.Services.AddSingleton<RedisClusterDirectory>();
-        builder.Services.AddSingleton<IClusterView>(services => services.GetRequiredService<RedisClusterDirectory>());
+        // TryAdd: a test may put its own view in first (the routing tests name owners themselves).
+        builder.Services.TryAddSingleton<IClusterView>(services => services.GetRequiredService<RedisClusterDirectory>());
         builder.Services.AddHostedService(services => services.GetRequiredService<RedisClusterDirectory>());
 
         // A sign-in cookie from one node works on every node: the Data Protection key ring is shared

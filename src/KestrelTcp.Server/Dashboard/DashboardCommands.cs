@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using KestrelTcp.Server.Api;
+using KestrelTcp.Server.Cluster;
+using KestrelTcp.Server.Cluster.Routing;
 using KestrelTcp.Server.Dashboard.Contracts;
 using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
@@ -9,13 +11,14 @@ namespace KestrelTcp.Server.Dashboard;
 
 /// <summary>
 /// The dashboard's send, broadcast and kick: decodes the payload and hands the command to
-/// <see cref="SessionCommands"/>, which validates it per listener and is shared with the REST API.
+/// <see cref="ClusterCommands"/> (on a single node, <see cref="SessionCommands"/>), which validates it per
+/// listener, routes it to the owners in a cluster and is shared with the REST API.
 /// </summary>
 internal sealed class DashboardCommands
 {
-    private readonly SessionCommands _commands;
+    private readonly ClusterCommands _commands;
 
-    public DashboardCommands(SessionCommands commands) => _commands = commands;
+    public DashboardCommands(ClusterCommands commands) => _commands = commands;
 
     /// <summary>Who is calling (name, role, how they signed in) and from where, for the role check and the audit log.</summary>
     public static CommandActor Actor(HubCallerContext context) =>
@@ -63,7 +66,22 @@ internal sealed class DashboardCommands
 
     private static CommandReply Refused(string error) => new(false, error, 0, 0, 0);
 
-    private static CommandReply Reply(CommandResult result) => result.Status == CommandStatus.Ok
-        ? new CommandReply(true, null, result.Sessions.Count, result.Failed.Count, result.Bytes)
-        : Refused(result.Error ?? result.Status.ToString());
+    private static CommandReply Reply(ClusterCommandResult cluster)
+    {
+        if (cluster.Unanswered is { } node)
+        {
+            return Refused(node.Error ?? $"Node {node.Node} gave no answer.");
+        }
+
+        var result = cluster.Result;
+        if (result.Status != CommandStatus.Ok)
+        {
+            return Refused(result.Error ?? result.Status.ToString());
+        }
+
+        // Sessions of a node that did not accept its part count as failed, and the node is named.
+        var missing = cluster.Nodes?.Where(n => n.Status != NodeOutcomeStatus.Accepted).ToList();
+        var notSent = missing?.Sum(n => n.Sessions.Count) ?? 0;
+        return new CommandReply(true, null, result.Sessions.Count, result.Failed.Count + notSent, result.Bytes, missing is { Count: > 0 } ? missing : null);
+    }
 }

@@ -15,6 +15,7 @@ namespace KestrelTcp.Server.Security;
 /// <param name="PayloadBytes">The payload size, for sends and broadcasts.</param>
 /// <param name="PayloadSha256">The payload's SHA-256 in hex, for sends and broadcasts.</param>
 /// <param name="Detail">More: a kick reason, why something was refused.</param>
+/// <param name="Nodes">In a cluster, the nodes the command went to (null on a single node).</param>
 internal sealed record AuditEvent(
     string Actor,
     ActorKind ActorKind,
@@ -26,7 +27,8 @@ internal sealed record AuditEvent(
     IReadOnlyList<string> Sessions,
     int? PayloadBytes,
     string? PayloadSha256,
-    string? Detail)
+    string? Detail,
+    IReadOnlyList<string>? Nodes = null)
 {
     /// <summary>Longest name or detail text kept; longer input (a made-up user name) is cut.</summary>
     public const int MaxTextLength = 200;
@@ -38,6 +40,9 @@ internal sealed record AuditEvent(
     /// </summary>
     public const int MaxSessionsKept = 20;
 
+    /// <summary>Most node names one row keeps (a cluster holds at most <c>KestrelTcp:Cluster:MaxNodes</c>).</summary>
+    public const int MaxNodesKept = 64;
+
     /// <summary>Longest session id kept in a row (real ids are far shorter); longer ones are cut.</summary>
     public const int MaxSessionIdLength = 64;
 
@@ -48,7 +53,8 @@ internal sealed record AuditEvent(
         string? listener,
         IEnumerable<string?>? sessions,
         byte[]? payload,
-        string? detail)
+        string? detail,
+        IReadOnlyList<string>? nodes = null)
     {
         var named = (sessions ?? []).Where(s => s is not null).Distinct(StringComparer.Ordinal).ToList();
         var kept = named.Take(MaxSessionsKept).Select(s => Cut(s, MaxSessionIdLength)!).ToList();
@@ -69,7 +75,8 @@ internal sealed record AuditEvent(
             kept,
             payload?.Length,
             payload is null ? null : Convert.ToHexStringLower(SHA256.HashData(payload)),
-            Cut(detail));
+            Cut(detail),
+            nodes is null ? null : [.. nodes.Take(MaxNodesKept).Select(n => Cut(n, MaxSessionIdLength)!)]);
     }
 
     public static AuditEvent ForSignIn(string userName, ActorKind kind, SecurityRole? role, string? source, AuditAction action, AuditResult result, string? detail) =>

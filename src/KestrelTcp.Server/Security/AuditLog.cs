@@ -18,7 +18,12 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
     /// <summary>Largest page <see cref="ReadPageAsync"/> returns.</summary>
     public const int MaxPageSize = 500;
 
-    private const int SchemaVersion = 1;
+    /// <summary>Most records <see cref="ReadNewestAsync"/> returns: how deep a cluster's merged audit view
+    /// pages (page × pageSize at most this).</summary>
+    public const int MaxNewestRows = 2000;
+
+    /// <summary>2 added the <c>nodes</c> column (a cluster's target nodes).</summary>
+    private const int SchemaVersion = 2;
 
     /// <summary>0600: the mode of the database and its side files.</summary>
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -66,8 +71,8 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
             var connection = Open();
             using var command = connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO audit (time, actor, actor_kind, role, source, action, result, listener, sessions, payload_bytes, payload_sha256, detail)
-                VALUES ($time, $actor, $kind, $role, $source, $action, $result, $listener, $sessions, $bytes, $sha, $detail)
+                INSERT INTO audit (time, actor, actor_kind, role, source, action, result, listener, sessions, payload_bytes, payload_sha256, detail, nodes)
+                VALUES ($time, $actor, $kind, $role, $source, $action, $result, $listener, $sessions, $bytes, $sha, $detail, $nodes)
                 RETURNING id;
                 """;
             command.Parameters.AddWithValue("$time", _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
@@ -82,6 +87,7 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
             command.Parameters.AddWithValue("$bytes", (object?)entry.PayloadBytes ?? DBNull.Value);
             command.Parameters.AddWithValue("$sha", (object?)entry.PayloadSha256 ?? DBNull.Value);
             command.Parameters.AddWithValue("$detail", (object?)entry.Detail ?? DBNull.Value);
+            command.Parameters.AddWithValue("$nodes", entry.Nodes is null ? DBNull.Value : JsonSerializer.Serialize(entry.Nodes, AuditJson.Default.IReadOnlyListString));
             var id = (long)command.ExecuteScalar()!;
             _logger.AuditWritten(id, entry.Action, entry.Result, entry.Actor);
             return id;
@@ -103,6 +109,20 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        return await ReadAsync((long)(page - 1) * pageSize, pageSize, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The newest <paramref name="count"/> records (at most <see cref="MaxNewestRows"/>), newest
+    /// first, with the total count: what a cluster's audit view merges from each node.</summary>
+    public async Task<(IReadOnlyList<AuditRecord> Items, long Total)> ReadNewestAsync(int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxNewestRows);
+        return await ReadAsync(0, count, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(IReadOnlyList<AuditRecord> Items, long Total)> ReadAsync(long skip, int take, CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -116,12 +136,12 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
 
             using var query = connection.CreateCommand();
             query.CommandText = """
-                SELECT id, time, actor, actor_kind, role, source, action, result, listener, sessions, payload_bytes, payload_sha256, detail
+                SELECT id, time, actor, actor_kind, role, source, action, result, listener, sessions, payload_bytes, payload_sha256, detail, nodes
                 FROM audit ORDER BY id DESC LIMIT $take OFFSET $skip;
                 """;
-            query.Parameters.AddWithValue("$take", pageSize);
-            query.Parameters.AddWithValue("$skip", (long)(page - 1) * pageSize);
-            var items = new List<AuditRecord>(pageSize);
+            query.Parameters.AddWithValue("$take", take);
+            query.Parameters.AddWithValue("$skip", skip);
+            var items = new List<AuditRecord>(take);
             using var reader = query.ExecuteReader();
             while (reader.Read())
             {
@@ -171,7 +191,8 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
             sessions,
             reader.IsDBNull(10) ? null : reader.GetInt32(10),
             Text(11),
-            Text(12));
+            Text(12),
+            Text(13) is { } nodes ? JsonSerializer.Deserialize(nodes, AuditJson.Default.IReadOnlyListString) : null);
     }
 
     /// <summary>Opens the connection on first use; callers hold <see cref="_gate"/>.</summary>
@@ -213,10 +234,11 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
                     sessions TEXT NULL,
                     payload_bytes INTEGER NULL,
                     payload_sha256 TEXT NULL,
-                    detail TEXT NULL);
-                PRAGMA user_version = {SchemaVersion};
+                    detail TEXT NULL,
+                    nodes TEXT NULL);
                 """;
             command.ExecuteNonQuery();
+            AddNodesColumnIfMissing(connection);
 
             // SQLite gives its side files the database's mode; tighten them anyway, should they predate it.
             RestrictToOwner(Path + "-wal");
@@ -231,6 +253,25 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
         _connection = connection;
         _logger.AuditLogOpened(Path);
         return connection;
+    }
+
+    /// <summary>A log written by schema 1 has no <c>nodes</c> column: add it (existing rows keep null).</summary>
+    private static void AddNodesColumnIfMissing(SqliteConnection connection)
+    {
+        using var version = connection.CreateCommand();
+        version.CommandText = "PRAGMA user_version;";
+        if ((long)version.ExecuteScalar()! >= SchemaVersion)
+        {
+            return;
+        }
+
+        using var columns = connection.CreateCommand();
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('audit') WHERE name = 'nodes';";
+        using var upgrade = connection.CreateCommand();
+        upgrade.CommandText = (long)columns.ExecuteScalar()! == 0
+            ? $"ALTER TABLE audit ADD COLUMN nodes TEXT NULL; PRAGMA user_version = {SchemaVersion};"
+            : $"PRAGMA user_version = {SchemaVersion};";
+        upgrade.ExecuteNonQuery();
     }
 
     /// <summary>The audit log names users, addresses and actions: like the Data Protection keys it is for

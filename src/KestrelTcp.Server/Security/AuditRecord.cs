@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace KestrelTcp.Server.Security;
 
 /// <summary>One row of the audit log, as <c>GET /api/audit</c> returns it.</summary>
@@ -14,6 +16,8 @@ namespace KestrelTcp.Server.Security;
 /// <param name="PayloadBytes">The payload size, for sends and broadcasts.</param>
 /// <param name="PayloadSha256">The payload's SHA-256 (hex), for sends and broadcasts.</param>
 /// <param name="Detail">A kick reason, or why something was refused.</param>
+/// <param name="Nodes">In a cluster, the nodes the command went to (absent on a single node).</param>
+/// <param name="Node">In a cluster's audit view, the node that wrote the row (the one that took the request).</param>
 public sealed record AuditRecord(
     long Id,
     DateTimeOffset Time,
@@ -27,4 +31,6 @@ public sealed record AuditRecord(
     IReadOnlyList<string> Sessions,
     int? PayloadBytes,
     string? PayloadSha256,
-    string? Detail);
+    string? Detail,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Nodes = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node = null);

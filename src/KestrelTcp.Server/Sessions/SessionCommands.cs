@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using KestrelTcp.Server.Security;
 
 namespace KestrelTcp.Server.Sessions;
@@ -86,11 +87,7 @@ internal sealed class SessionCommands
     public async Task<CommandResult> KickAsync(CommandActor actor, IReadOnlyCollection<string>? sessionIds, string? reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var why = string.IsNullOrWhiteSpace(reason) ? "Kicked by an operator." : reason.Trim();
-        if (why.Length > MaxReasonLength)
-        {
-            why = why[..MaxReasonLength];
-        }
+        var why = KickReason(reason);
 
         if (!actor.IsOperator)
         {
@@ -104,15 +101,105 @@ internal sealed class SessionCommands
         }
 
         await AuditAsync(actor, AuditAction.Kick, null, null, sessions.Select(s => s.Id), null, why).ConfigureAwait(false);
+        return Kick(sessions, actor.Name, why);
+    }
+
+    /// <summary>The kick reason kept for <paramref name="reason"/>: a default when blank, cut at <see cref="MaxReasonLength"/>.</summary>
+    internal static string KickReason(string? reason)
+    {
+        var why = string.IsNullOrWhiteSpace(reason) ? "Kicked by an operator." : reason.Trim();
+        return why.Length > MaxReasonLength ? why[..MaxReasonLength] : why;
+    }
+
+    /// <summary>
+    /// Sends to the sessions of this node named by <paramref name="ids"/>, with no role check and no audit
+    /// row: for a command already checked and recorded by the node that took it (this one, in a cluster,
+    /// or another one that relayed it here). The payload is
+    /// checked against each listener first (refused whole, Invalid); a session that is gone by now is
+    /// reported in <see cref="CommandResult.Failed"/> as Closed, as one that closed between validation and
+    /// sending always is.
+    /// </summary>
+    internal async Task<CommandResult> SendRecordedAsync(IReadOnlyCollection<string> ids, byte[] payload)
+    {
+        var (sessions, gone) = ResolveLive(ids);
+        if (!TryValidatePayload(sessions.Select(s => s.Listener).Distinct(), payload, out var problem))
+        {
+            return problem;
+        }
+
+        return WithGone(await EnqueueAsync(sessions, payload).ConfigureAwait(false), gone);
+    }
+
+    /// <summary>A broadcast already checked and recorded (here or by the node that relayed it): every session of the listener on this node.</summary>
+    internal async Task<CommandResult> BroadcastRecordedAsync(string listenerName, byte[] payload)
+    {
+        var listener = _listeners.Find(listenerName);
+        if (listener is null)
+        {
+            return CommandResult.NotFound($"There is no listener named '{listenerName}'.");
+        }
+
+        if (!TryValidatePayload([listener], payload, out var problem))
+        {
+            return problem;
+        }
+
+        return await EnqueueAsync([.. listener.Sessions.Values], payload).ConfigureAwait(false);
+    }
+
+    /// <summary>A kick already checked and recorded (here or by the node that relayed it), of the sessions of this node named by <paramref name="ids"/>.</summary>
+    internal CommandResult KickRecorded(IReadOnlyCollection<string> ids, string actorName, string? reason)
+    {
+        var (sessions, gone) = ResolveLive(ids);
+        return WithGone(Kick(sessions, actorName, KickReason(reason)), gone);
+    }
+
+    private CommandResult Kick(List<Session> sessions, string actorName, string why)
+    {
         foreach (var session in sessions)
         {
             if (session.Close(CloseReason.Kicked, why))
             {
-                _logger.SessionKicked(session.Id, actor.Name, why);
+                _logger.SessionKicked(session.Id, actorName, why);
             }
         }
 
         return CommandResult.Ok([.. sessions.Select(s => s.Id)], null, 0);
+    }
+
+    private (List<Session> Sessions, List<string>? Gone) ResolveLive(IReadOnlyCollection<string> ids)
+    {
+        var sessions = new List<Session>(ids.Count);
+        List<string>? gone = null;
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
+        {
+            if (id is not null && _registry.TryGet(id, out var session))
+            {
+                sessions.Add(session);
+            }
+            else if (id is not null)
+            {
+                (gone ??= []).Add(id);
+            }
+        }
+
+        return (sessions, gone);
+    }
+
+    private static CommandResult WithGone(CommandResult result, List<string>? gone)
+    {
+        if (gone is null || result.Status != CommandStatus.Ok)
+        {
+            return result;
+        }
+
+        var failed = new Dictionary<string, SendResult>(result.Failed, StringComparer.Ordinal);
+        foreach (var id in gone)
+        {
+            failed[id] = SendResult.Closed;
+        }
+
+        return result with { Failed = failed };
     }
 
     /// <summary>
@@ -134,7 +221,7 @@ internal sealed class SessionCommands
     }
 
     /// <summary>Refuses a caller without the Operator role, after recording the attempt.</summary>
-    private async Task<CommandResult> DenyAsync(CommandActor actor, AuditAction action, string? listener, IEnumerable<string>? sessionIds, byte[]? payload)
+    internal async Task<CommandResult> DenyAsync(CommandActor actor, AuditAction action, string? listener, IEnumerable<string>? sessionIds, byte[]? payload)
     {
         _logger.ActionDenied(action, actor.Name, actor.Role, actor.RemoteAddress);
         await _audit.WriteAsync(AuditEvent.ForCommand(actor, action, AuditResult.Denied, listener, sessionIds, payload, AuditingAuthorizationResultHandler.DeniedDetail)).ConfigureAwait(false);
@@ -142,8 +229,9 @@ internal sealed class SessionCommands
     }
 
     /// <summary>Records an authorized command: Allowed when <paramref name="problem"/> is null (it happens
-    /// next), else Invalid or NotFound (nothing happens).</summary>
-    private Task AuditAsync(CommandActor actor, AuditAction action, CommandResult? problem, string? listener, IEnumerable<string>? sessionIds, byte[]? payload, string? detail)
+    /// next), else Invalid or NotFound (nothing happens). In a cluster <paramref name="nodes"/> names the
+    /// nodes the command goes to (null on a single node).</summary>
+    internal Task AuditAsync(CommandActor actor, AuditAction action, CommandResult? problem, string? listener, IEnumerable<string>? sessionIds, byte[]? payload, string? detail, IReadOnlyList<string>? nodes = null)
     {
         var result = problem?.Status switch
         {
@@ -151,11 +239,11 @@ internal sealed class SessionCommands
             CommandStatus.NotFound => AuditResult.NotFound,
             _ => AuditResult.Invalid,
         };
-        return _audit.WriteAsync(AuditEvent.ForCommand(actor, action, result, listener, sessionIds, payload, problem?.Error ?? detail));
+        return _audit.WriteAsync(AuditEvent.ForCommand(actor, action, result, listener, sessionIds, payload, problem?.Error ?? detail, nodes));
     }
 
     /// <summary>Checks the payload against every codec involved before anything is queued.</summary>
-    private static bool TryValidatePayload(IEnumerable<Listener> listeners, byte[] payload, out CommandResult problem)
+    internal static bool TryValidatePayload(IEnumerable<Listener> listeners, byte[] payload, out CommandResult problem)
     {
         foreach (var listener in listeners)
         {
@@ -234,21 +322,8 @@ internal sealed class SessionCommands
     private bool TryResolve(IReadOnlyCollection<string>? ids, out List<Session> sessions, out CommandResult problem)
     {
         sessions = [];
-        if (ids is null || ids.Count == 0)
+        if (!TryCheckTargets(ids, out problem))
         {
-            problem = CommandResult.Invalid("Name at least one session in 'sessionIds'.");
-            return false;
-        }
-
-        if (ids.Count > MaxTargets)
-        {
-            problem = CommandResult.Invalid($"At most {MaxTargets} sessions can be named at once (got {ids.Count}).");
-            return false;
-        }
-
-        if (ids.FirstOrDefault(id => id is { Length: > MaxSessionIdLength }) is { } tooLong)
-        {
-            problem = CommandResult.Invalid($"sessionIds: a session id is at most {MaxSessionIdLength} characters (one has {tooLong.Length}).");
             return false;
         }
 
@@ -267,7 +342,37 @@ internal sealed class SessionCommands
 
         if (unknown is not null)
         {
-            problem = CommandResult.NotFound($"No live session with id {string.Join(", ", unknown.Take(20).Select(u => $"'{u}'"))}{(unknown.Count > 20 ? $" and {unknown.Count - 20} more" : string.Empty)}.");
+            problem = UnknownSessions(unknown);
+            return false;
+        }
+
+        problem = null!;
+        return true;
+    }
+
+    /// <summary>The NotFound answer for ids that name no live session.</summary>
+    internal static CommandResult UnknownSessions(List<string> unknown) =>
+        CommandResult.NotFound($"No live session with id {string.Join(", ", unknown.Take(20).Select(u => $"'{u}'"))}{(unknown.Count > 20 ? $" and {unknown.Count - 20} more" : string.Empty)}.");
+
+    /// <summary>Checks what can be checked of a target list without looking anything up: at least one id,
+    /// at most <see cref="MaxTargets"/>, none longer than <see cref="MaxSessionIdLength"/>.</summary>
+    internal static bool TryCheckTargets([NotNullWhen(true)] IReadOnlyCollection<string>? ids, out CommandResult problem)
+    {
+        if (ids is null || ids.Count == 0)
+        {
+            problem = CommandResult.Invalid("Name at least one session in 'sessionIds'.");
+            return false;
+        }
+
+        if (ids.Count > MaxTargets)
+        {
+            problem = CommandResult.Invalid($"At most {MaxTargets} sessions can be named at once (got {ids.Count}).");
+            return false;
+        }
+
+        if (ids.FirstOrDefault(id => id is { Length: > MaxSessionIdLength }) is { } tooLong)
+        {
+            problem = CommandResult.Invalid($"sessionIds: a session id is at most {MaxSessionIdLength} characters (one has {tooLong.Length}).");
             return false;
         }
 
