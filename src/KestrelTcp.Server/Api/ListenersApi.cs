@@ -12,7 +12,7 @@ internal static class ListenersApi
     public static RouteGroupBuilder MapListenersApi(this RouteGroupBuilder api)
     {
         var listeners = api.MapGroup("/listeners").WithTags("Listeners");
-        listeners.MapGet("/", (ListenerCatalog catalog, IClusterView cluster) => TypedResults.Ok(catalog.All.Select(l => WithNodes(ToInfo(l), cluster)).ToArray()))
+        listeners.MapGet("/", (ListenerCatalog catalog, IClusterView cluster) => TypedResults.Ok(WithNodes(catalog.All, cluster)))
             .WithName("ListListeners").WithSummary("The TCP listeners with mode, framing and session counts.");
         listeners.MapPost("/{name}/broadcast", Broadcast)
             .WithName("Broadcast").WithSummary("Send a payload to every session of a listener.")
@@ -34,32 +34,42 @@ internal static class ListenersApi
         Tls: listener.Options.Tls is not null,
         listener.Rejections);
 
-    /// <summary>Adds the per-node session counts of a clustered node's view.</summary>
-    internal static ListenerInfo WithNodes(ListenerInfo info, IClusterView cluster)
+    /// <summary>Every listener's info with, in a cluster, its sessions on each node that is not Down: the
+    /// cluster view is read once for all listeners.</summary>
+    internal static ListenerInfo[] WithNodes(IEnumerable<Listener> listeners, IClusterView cluster)
     {
+        var infos = listeners.Select(ToInfo).ToArray();
         if (!cluster.Enabled)
         {
-            return info;
+            return infos;
         }
 
-        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal) { [cluster.LocalNode] = info.Sessions };
-        foreach (var node in cluster.Nodes())
+        var live = cluster.Nodes().Where(n => !n.Local && n.State != NodeState.Down).Select(n => n.Name).ToList();
+        var remote = cluster.RemoteSessions()
+            .Where(s => s.Node is not null)
+            .GroupBy(s => (Node: s.Node!, Listener: s.Listener.ToUpperInvariant()))
+            .ToDictionary(g => g.Key, g => g.Count());
+        for (var i = 0; i < infos.Length; i++)
         {
-            if (!node.Local && node.State != NodeState.Down)
+            var info = infos[i];
+            var counts = new SortedDictionary<string, int>(StringComparer.Ordinal) { [cluster.LocalNode] = info.Sessions };
+            foreach (var node in live)
             {
-                counts[node.Name] = 0;
+                counts[node] = 0;
             }
+
+            foreach (var ((node, listener), count) in remote)
+            {
+                if (listener == info.Name.ToUpperInvariant())
+                {
+                    counts[node] = counts.GetValueOrDefault(node) + count;
+                }
+            }
+
+            infos[i] = info with { SessionsByNode = counts };
         }
 
-        foreach (var session in cluster.RemoteSessions())
-        {
-            if (session.Node is { } node && string.Equals(session.Listener, info.Name, StringComparison.OrdinalIgnoreCase))
-            {
-                counts[node] = counts.GetValueOrDefault(node) + 1;
-            }
-        }
-
-        return info with { SessionsByNode = counts };
+        return infos;
     }
 
     private static async Task<Results<Accepted<SendResponse>, ProblemHttpResult>> Broadcast(string name, SendRequest request, ClusterCommands commands, HttpContext http)
