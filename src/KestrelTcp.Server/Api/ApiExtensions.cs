@@ -17,6 +17,7 @@ internal static class ApiExtensions
         // Reading needs a signed-in Viewer (or Operator); commands add the Operator policy per endpoint.
         var api = app.MapGroup("/api").RequireAuthorization(AuthorizationPolicies.Viewer);
         api.MapSessionsApi();
+        api.MapSessionDeviceApi();
         api.MapListenersApi();
         api.MapAuditApi();
         api.MapServerApi();

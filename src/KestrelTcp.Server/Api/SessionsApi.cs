@@ -28,6 +28,7 @@ internal static class SessionsApi
     {
         ["id"] = s => s.Id,
         ["listener"] = s => s.Listener,
+        ["deviceId"] = s => s.DeviceId,
         ["remoteEndPoint"] = s => s.RemoteEndPoint,
         ["connectedAt"] = s => s.ConnectedAt,
         ["lastReceivedAt"] = s => s.LastReceivedAt,
@@ -142,12 +143,14 @@ internal static class SessionsApi
     private static bool Matches(Session s, string q) =>
         s.Id.Contains(q, StringComparison.OrdinalIgnoreCase)
         || s.Listener.Name.Contains(q, StringComparison.OrdinalIgnoreCase)
+        || (s.DeviceId?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
         || (s.RemoteEndPointText?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
         || (s.LocalEndPointText?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
 
     private static bool Matches(SessionInfo s, string q) =>
         s.Id.Contains(q, StringComparison.OrdinalIgnoreCase)
         || s.Listener.Contains(q, StringComparison.OrdinalIgnoreCase)
+        || (s.DeviceId?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
         || (s.RemoteEndPoint?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
         || (s.LocalEndPoint?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
 

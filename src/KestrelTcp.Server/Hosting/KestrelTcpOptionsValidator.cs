@@ -121,6 +121,11 @@ internal sealed partial class KestrelTcpOptionsValidator : IValidateOptions<Kest
                 errors.AddRange(ListenerTls.Validate($"{path}:Tls", listener.Tls));
             }
 
+            if (listener.Identify is not null)
+            {
+                errors.AddRange(IdentifyOptionsValidator.Validate(path, listener.Identify));
+            }
+
             errors.AddRange(AdmissionOptionsValidator.Validate($"{path}:Admission", listener.Admission, listener.MaxConnections));
             errors.AddRange(ProxyProtocolOptionsValidator.Validate(path, listener));
         }

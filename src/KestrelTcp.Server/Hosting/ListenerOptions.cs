@@ -98,6 +98,9 @@ public sealed class ListenerOptions
     /// it is closed (<c>ProxyHeader</c>). Default <see cref="DefaultProxyHeaderTimeout"/>; between 100 ms and 1 minute.</summary>
     public TimeSpan ProxyHeaderTimeout { get; set; } = DefaultProxyHeaderTimeout;
 
+    /// <summary>How sessions identify as devices from their first frames; null (the default) for not at all.</summary>
+    public IdentifyOptions? Identify { get; set; }
+
     /// <summary>TLS for this listener; null (the default) for plain TCP.</summary>
     public ListenerTlsOptions? Tls { get; set; }
 }

@@ -20,4 +20,7 @@ public enum AuditAction
 
     /// <summary>A node drain (<c>POST /api/nodes/{name}/drain</c>).</summary>
     Drain,
+
+    /// <summary>A session named as a device by hand (<c>PUT /api/sessions/{id}/device</c>).</summary>
+    NameDevice,
 }

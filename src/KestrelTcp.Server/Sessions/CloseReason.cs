@@ -43,4 +43,15 @@ public enum CloseReason
     /// <summary>The listener expects a PROXY protocol header (<c>ProxyProtocol</c>) and the connection's was
     /// missing, malformed, incomplete when it closed, or late: the detail says which.</summary>
     ProxyHeader,
+
+    /// <summary>The listener requires identification (<c>Identify:Required</c>) and the session's first frames
+    /// did not say which device it is, or it did not within <c>Identify:Timeout</c>.</summary>
+    Unidentified,
+
+    /// <summary>The same device connected again in a new session, which took over (<c>Identify:OnDuplicate</c> = ReplaceOld).</summary>
+    Replaced,
+
+    /// <summary>The session identified as a device another live session already is, and the listener keeps
+    /// the old one (<c>Identify:OnDuplicate</c> = RejectNew).</summary>
+    Duplicate,
 }

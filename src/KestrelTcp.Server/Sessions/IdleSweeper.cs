@@ -18,7 +18,7 @@ internal sealed class IdleSweeper : BackgroundService
         _logger = logger;
         // Sweep at a quarter of the shortest timeout (between 50 ms and 1 s), so a session closes at
         // most a quarter late.
-        var shortest = listeners.All.SelectMany(l => new[] { l.Options.IdleTimeout, l.Options.CloseDrainTimeout }).Where(t => t > TimeSpan.Zero).DefaultIfEmpty(TimeSpan.FromSeconds(4)).Min();
+        var shortest = listeners.All.SelectMany(l => new[] { l.Options.IdleTimeout, l.Options.CloseDrainTimeout, l.Options.Identify is { Required: true } identify ? identify.Timeout : TimeSpan.Zero }).Where(t => t > TimeSpan.Zero).DefaultIfEmpty(TimeSpan.FromSeconds(4)).Min();
         _period = TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
     }
 
@@ -49,6 +49,11 @@ internal sealed class IdleSweeper : BackgroundService
                     _logger.CloseDrainAbandoned(session.Id, drainTimeout);
                 }
 
+                continue;
+            }
+
+            if (session.CloseIfUnidentifiedTooLong(nowTicks))
+            {
                 continue;
             }
 

@@ -30,7 +30,11 @@ internal sealed class Listener
         Codec = options.Framing.CreateCodec();
         Admission = new AdmissionControl(options.Admission, TimeProvider.System);
         Proxy = options.ProxyProtocol ? new ProxyProtocolGate(options) : null;
+        Identifier = options.Identify is null ? null : new DeviceIdentifier(options.Identify);
     }
+
+    /// <summary>How sessions identify as devices (<c>Identify</c>); null when they do not.</summary>
+    public DeviceIdentifier? Identifier { get; }
 
     /// <summary>The process-wide budget for outbound queues, shared by every listener.</summary>
     public OutboundBudget OutboundBudget { get; }

@@ -191,6 +191,11 @@ internal sealed partial class Session
     private void OnFrameReceived(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> received, long now, scoped in SessionHistory.Batch history)
     {
         _framesIn++;
+        if (_identifyFramesLeft != 0)
+        {
+            Identify(frame);
+        }
+
         history.Record(FrameDirection.In, frame, now);
         Volatile.Read(ref _watchRing)?.Record(FrameDirection.In, frame, now);
 
@@ -237,6 +242,11 @@ internal sealed partial class Session
         }
 
         _framesIn++;
+        if (_identifyFramesLeft != 0)
+        {
+            Identify(frame);
+        }
+
         history.Record(FrameDirection.In, frame, now);
         Volatile.Read(ref _watchRing)?.Record(FrameDirection.In, frame, now);
 

@@ -81,7 +81,8 @@ internal sealed partial class Session
     /// <param name="events">Where the session's changes are published.</param>
     /// <param name="logger">The session's logger.</param>
     /// <param name="historyBudget">The process-wide history budget the history grows from; none for no process-wide bound.</param>
-    public Session(ConnectionContext connection, Listener listener, HistoryOptions history, SessionEvents events, ILogger logger, HistoryBudget? historyBudget = null)
+    /// <param name="devices">Which live session is which device; none to keep no index (a duplicate device is then not noticed).</param>
+    public Session(ConnectionContext connection, Listener listener, HistoryOptions history, SessionEvents events, ILogger logger, HistoryBudget? historyBudget = null, DeviceDirectory? devices = null)
     {
         _connection = connection;
         _events = events;
@@ -94,6 +95,8 @@ internal sealed partial class Session
         Encrypted = connection.Features.Get<ITlsHandshakeFeature>() is not null;
         _history = new SessionHistory(history.Frames, history.PreviewBytes, history.MaxBytesPerSession, historyBudget);
         _outboundLimit = listener.Options.OutboundQueueBytes;
+        _devices = devices;
+        _identifyFramesLeft = listener.Identifier?.Options.Frames ?? 0;
     }
 
     public string Id { get; }
@@ -259,7 +262,8 @@ internal sealed partial class Session
             Encrypted,
             closed is null ? null : ToTimestamp(closedAt),
             closed,
-            closed is null ? null : CloseDetail);
+            closed is null ? null : CloseDetail,
+            DeviceId: DeviceId);
     }
 
     /// <summary>Runs the session until it closes: the read loop here, the write loop beside it.</summary>

@@ -18,6 +18,7 @@ namespace KestrelTcp.Server.Sessions;
 /// <param name="CloseReason">Why it ended; null while it is live.</param>
 /// <param name="CloseDetail">More about why it ended, when there is more to say.</param>
 /// <param name="Node">The cluster node that holds the session (the API fills it in; the data path does not know nodes).</param>
+/// <param name="DeviceId">The device the session is (identified from its first frames or named by an operator); null while it is not identified.</param>
 public sealed record SessionInfo(
     string Id,
     string Listener,
@@ -35,4 +36,5 @@ public sealed record SessionInfo(
     DateTimeOffset? ClosedAt = null,
     CloseReason? CloseReason = null,
     string? CloseDetail = null,
-    string? Node = null);
+    string? Node = null,
+    string? DeviceId = null);

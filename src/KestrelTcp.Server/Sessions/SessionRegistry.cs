@@ -19,13 +19,17 @@ internal sealed class SessionRegistry
     private long _openedTotal;
     private int _draining;
 
-    public SessionRegistry(IOptions<KestrelTcpOptions> options, SessionEvents events)
+    public SessionRegistry(IOptions<KestrelTcpOptions> options, SessionEvents events, DeviceDirectory? devices = null)
     {
+        Devices = devices ?? new DeviceDirectory();
         _closed = new RecentlyClosedSessions(options.Value.RecentlyClosedCapacity);
         _events = events;
     }
 
     public int Count => _sessions.Count;
+
+    /// <summary>Which live session is which device.</summary>
+    public DeviceDirectory Devices { get; }
 
     public long OpenedTotal => Interlocked.Read(ref _openedTotal);
 
@@ -46,6 +50,7 @@ internal sealed class SessionRegistry
     public void Remove(Session session)
     {
         session.Listener.RemoveSession(session);
+        Devices.Release(session);
         if (!_sessions.TryRemove(session.Id, out _))
         {
             return;

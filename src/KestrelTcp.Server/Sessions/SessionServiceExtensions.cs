@@ -8,6 +8,7 @@ internal static class SessionServiceExtensions
     {
         builder.Services.AddSingleton<ListenerCatalog>();
         builder.Services.AddSingleton<SessionEvents>();
+        builder.Services.AddSingleton<DeviceDirectory>();
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<DescriptorBudget>();
         builder.Services.AddSingleton(services => new HistoryBudget(

@@ -28,7 +28,7 @@ internal sealed class TcpSessionHandler : ConnectionHandler
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var listener = connection.Features.Get<ListenerFeature>()!.Listener;
-        var session = new Session(connection, listener, _history, _events, _logger, _historyBudget);
+        var session = new Session(connection, listener, _history, _events, _logger, _historyBudget, _registry.Devices);
         using var scope = _logger.BeginSessionScope(session.Id, listener.Name);
         session.ConfigureKeepAlive();
         _registry.Add(session);

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+
+namespace KestrelTcp.Server.Sessions;
+
+/// <summary>
+/// Which live session is which device: at most one live session per device id, whichever listener it
+/// came through. Claims are rare (once per session at most, plus an operator's naming), so they take one
+/// lock; lookups do not.
+/// </summary>
+internal sealed class DeviceDirectory
+{
+    private readonly ConcurrentDictionary<string, Session> _live = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <summary>Live sessions that are identified.</summary>
+    public int Count => _live.Count;
+
+    /// <summary>The live session that is <paramref name="deviceId"/>, if any.</summary>
+    public bool TryGet(string deviceId, out Session session) => _live.TryGetValue(deviceId, out session!) && !session.IsClosed;
+
+    /// <summary>
+    /// Makes <paramref name="session"/> the device <paramref name="deviceId"/>. When another live session is
+    /// that device: with <paramref name="replace"/> it gives the id up (the caller closes it as Replaced;
+    /// it is returned in <paramref name="other"/>), without it the claim fails (<see cref="DeviceClaim.Duplicate"/>,
+    /// the holder in <paramref name="other"/>). A session that was another device before gives that id up.
+    /// </summary>
+    public DeviceClaim Claim(Session session, string deviceId, bool replace, out Session? other)
+    {
+        lock (_gate)
+        {
+            other = _live.TryGetValue(deviceId, out var holder) && holder != session && !holder.IsClosed ? holder : null;
+            if (other is not null && !replace)
+            {
+                return DeviceClaim.Duplicate;
+            }
+
+            if (session.DeviceId is { } previous && previous != deviceId)
+            {
+                _live.TryRemove(new KeyValuePair<string, Session>(previous, session));
+            }
+
+            _live[deviceId] = session;
+            session.SetDeviceId(deviceId);
+            return other is null ? DeviceClaim.Claimed : DeviceClaim.ReplacedOld;
+        }
+    }
+
+    /// <summary>A closed session stops being its device (unless another session has taken the id since).</summary>
+    public void Release(Session session)
+    {
+        if (session.DeviceId is { } deviceId)
+        {
+            _live.TryRemove(new KeyValuePair<string, Session>(deviceId, session));
+        }
+    }
+}
