@@ -14,6 +14,7 @@ namespace KestrelTcp.Server.Dashboard.Contracts;
 /// <param name="BytesOut">Bytes sent over its life.</param>
 /// <param name="FramesIn">Frames received over its life.</param>
 /// <param name="FramesOut">Frames sent over its life.</param>
+/// <param name="Node">In a cluster, the node that held the session; null on a single node.</param>
 public sealed record ClosedSessionRow(
     string Id,
     string Listener,
@@ -25,4 +26,5 @@ public sealed record ClosedSessionRow(
     long BytesIn,
     long BytesOut,
     long FramesIn,
-    long FramesOut);
+    long FramesOut,
+    string? Node = null);

@@ -13,6 +13,7 @@ namespace KestrelTcp.Server.Dashboard.Contracts;
 /// <param name="FramesOut">Frames sent.</param>
 /// <param name="QueuedBytes">Bytes waiting to be sent: queued, or written but not yet taken by the peer's flush.</param>
 /// <param name="Encrypted">Whether the connection uses TLS.</param>
+/// <param name="Node">In a cluster, the node that holds the session; null on a single node.</param>
 public sealed record SessionRow(
     string Id,
     string Listener,
@@ -25,4 +26,5 @@ public sealed record SessionRow(
     long FramesIn,
     long FramesOut,
     long QueuedBytes,
-    bool Encrypted);
+    bool Encrypted,
+    string? Node = null);
