@@ -86,6 +86,7 @@ function paint(r, node, now) {
   tr.dataset.state = node.state;
   setHidden(cells.name.lastChild, !node.local);
   setText(cells.address, node.address ?? '—');
+  cells.address.title = node.address ?? '';
   setText(cells.version, node.version ?? '—');
   setText(cells.started, when(node.startedAt));
   cells.started.title = new Date(node.startedAt).toString();
