@@ -14,6 +14,12 @@ if (args.Length > 0 && args[0] == "soak")
     return await SoakRun.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "cluster")
+{
+    // bench/cluster.sh: three nodes on one Redis; see ClusterRun.
+    return await ClusterRun.RunAsync(args[1..]);
+}
+
 var options = RunOptions.Parse(args);
 var servers = ServerSpec.All.Where(s => options.Servers is null || options.Servers.Contains(s.Key)).ToList();
 var scenarios = Scenario.All.Where(s => options.Scenarios is null || options.Scenarios.Contains(s.Name)).ToList();

@@ -49,13 +49,17 @@ internal static class ResultsWriter
         return text.ToString();
     }
 
-    public static void Save(string section)
+    public static void Save(string section) => SaveSection(section, Begin, End);
+
+    /// <summary>Replaces the text between the markers <paramref name="beginMarker"/> and <paramref name="endMarker"/>
+    /// in bench/RESULTS.md with <paramref name="section"/> (which carries them), or appends it.</summary>
+    public static void SaveSection(string section, string beginMarker, string endMarker)
     {
         var existing = File.Exists(Paths.Results) ? File.ReadAllText(Paths.Results) : "# Benchmark results\n\n";
-        var begin = existing.IndexOf(Begin, StringComparison.Ordinal);
-        var end = existing.IndexOf(End, StringComparison.Ordinal);
+        var begin = existing.IndexOf(beginMarker, StringComparison.Ordinal);
+        var end = existing.IndexOf(endMarker, StringComparison.Ordinal);
         var updated = begin >= 0 && end > begin
-            ? existing[..begin] + section.TrimEnd() + existing[(end + End.Length)..]
+            ? existing[..begin] + section.TrimEnd() + existing[(end + endMarker.Length)..]
             : existing.TrimEnd() + "\n\n" + section;
         File.WriteAllText(Paths.Results, updated.TrimEnd() + "\n");
     }

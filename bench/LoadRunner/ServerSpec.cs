@@ -6,6 +6,7 @@ internal sealed record ServerSpec(string Key, string Title, Func<int, int, strin
     public const string KestrelTcp = "kestreltcp";
     public const string KestrelTcpPooled = "kestreltcp-pooled";
     public const string Bare = "bare";
+    public const string KestrelTcpClustered = "kestreltcp-cluster";
 
     public static readonly ServerSpec[] All =
     [
@@ -17,7 +18,17 @@ internal sealed record ServerSpec(string Key, string Title, Func<int, int, strin
     ];
 
     /// <summary>One of the KestrelTcp rows: started with an operator API key and watched by a dashboard client.</summary>
-    public bool IsKestrelTcp => Key is KestrelTcp or KestrelTcpPooled;
+    public bool IsKestrelTcp => Key is KestrelTcp or KestrelTcpPooled or KestrelTcpClustered;
+
+    /// <summary>The first KestrelTcp row with clustering on: a member of the cluster on <paramref name="redis"/>,
+    /// under a fresh node name each run (a killed node's name stays claimed until its heartbeat expires).</summary>
+    public static ServerSpec Clustered(string redis) => new(KestrelTcpClustered, "KestrelTcp, clustering on (same features, a node of a Redis cluster)", (port, httpPort, data) =>
+    {
+        var (file, arguments, environment) = KestrelTcpServer(port, httpPort, data, inline: true);
+        environment["KestrelTcp__Cluster__Redis"] = redis;
+        environment["KestrelTcp__Cluster__NodeName"] = "bench-" + Guid.NewGuid().ToString("N")[..8];
+        return (file, arguments, environment);
+    });
 
     /// <summary>KestrelTcp with the listener the way the benchmark uses it; <paramref name="inline"/> is the
     /// listener's InlineScheduling setting (on by default).</summary>

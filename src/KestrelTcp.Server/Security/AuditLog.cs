@@ -10,8 +10,9 @@ namespace KestrelTcp.Server.Security;
 /// The durable audit log: one SQLite file (<see cref="SecurityOptions.AuditPath"/>, default
 /// <c>{DataPath}/audit.db</c>). Every write is committed with <c>synchronous=FULL</c> before it returns,
 /// and callers await it before the action takes effect, so an action the log cannot record does not
-/// happen (the caller sees an error). Operator actions arrive at human rates, so one connection with
-/// writes taken in turn is plenty; it is never on a session's read loop.
+/// happen (the caller sees an error). One connection is enough: writes that arrive while a commit is
+/// under way are committed together in the next (see <see cref="WriteAsync"/>). It is never on a
+/// session's read loop.
 /// </summary>
 internal sealed class AuditLog : IHostedService, IAsyncDisposable
 {
@@ -28,7 +29,13 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
     /// <summary>0600: the mode of the database and its side files.</summary>
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+    /// <summary>Most rows one group commit writes; later ones wait for the next transaction.</summary>
+    public const int MaxRowsPerCommit = 256;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _pendingLock = new();
+    private readonly List<PendingWrite> _pending = [];
+    private bool _committing;
     private readonly TimeProvider _time;
     private readonly ILogger<AuditLog> _logger;
     private SqliteConnection? _connection;
@@ -61,45 +68,122 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Records <paramref name="entry"/> durably. Throws when it cannot; the action must then not happen.</summary>
-    public async Task<long> WriteAsync(AuditEvent entry)
+    /// <summary>
+    /// Records <paramref name="entry"/> durably and returns its id. Throws when it cannot; the action must
+    /// then not happen. Writes that arrive while a commit is under way are committed together in the next
+    /// transaction (a group commit: one <c>fsync</c> for up to <see cref="MaxRowsPerCommit"/> rows), so many
+    /// API calls at once are not held to one disk flush each; every caller still returns only after its own
+    /// row is on disk, and rows keep the order the calls arrived in.
+    /// </summary>
+    public Task<long> WriteAsync(AuditEvent entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        var pending = new PendingWrite(entry, _time.GetUtcNow());
+        bool start;
+        lock (_pendingLock)
+        {
+            _pending.Add(pending);
+            start = !_committing;
+            _committing = true;
+        }
+
+        if (start)
+        {
+            _ = Task.Run(CommitPendingAsync);
+        }
+
+        return pending.Done.Task;
+    }
+
+    /// <summary>Commits what is pending, batch after batch, until nothing is; one runs at a time.</summary>
+    private async Task CommitPendingAsync()
+    {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
+            while (true)
+            {
+                List<PendingWrite> batch;
+                lock (_pendingLock)
+                {
+                    if (_pending.Count == 0)
+                    {
+                        _committing = false;
+                        return;
+                    }
+
+                    var take = Math.Min(_pending.Count, MaxRowsPerCommit);
+                    batch = _pending.GetRange(0, take);
+                    _pending.RemoveRange(0, take);
+                }
+
+                Commit(batch);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Inserts <paramref name="batch"/> in one transaction and completes each caller: with its id
+    /// once the commit is on disk, or every one with the error when it is not.</summary>
+    private void Commit(List<PendingWrite> batch)
+    {
+        var ids = new long[batch.Count];
+        try
+        {
             var connection = Open();
+            using var transaction = connection.BeginTransaction();
             using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = """
                 INSERT INTO audit (time, actor, actor_kind, role, source, action, result, listener, sessions, payload_bytes, payload_sha256, detail, nodes)
                 VALUES ($time, $actor, $kind, $role, $source, $action, $result, $listener, $sessions, $bytes, $sha, $detail, $nodes)
                 RETURNING id;
                 """;
-            command.Parameters.AddWithValue("$time", _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-            command.Parameters.AddWithValue("$actor", entry.Actor);
-            command.Parameters.AddWithValue("$kind", entry.ActorKind.ToString());
-            command.Parameters.AddWithValue("$role", (object?)entry.Role?.ToString() ?? DBNull.Value);
-            command.Parameters.AddWithValue("$source", (object?)entry.Source ?? DBNull.Value);
-            command.Parameters.AddWithValue("$action", entry.Action.ToString());
-            command.Parameters.AddWithValue("$result", entry.Result.ToString());
-            command.Parameters.AddWithValue("$listener", (object?)entry.Listener ?? DBNull.Value);
-            command.Parameters.AddWithValue("$sessions", entry.Sessions.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(entry.Sessions, AuditJson.Default.IReadOnlyListString));
-            command.Parameters.AddWithValue("$bytes", (object?)entry.PayloadBytes ?? DBNull.Value);
-            command.Parameters.AddWithValue("$sha", (object?)entry.PayloadSha256 ?? DBNull.Value);
-            command.Parameters.AddWithValue("$detail", (object?)entry.Detail ?? DBNull.Value);
-            command.Parameters.AddWithValue("$nodes", entry.Nodes is null ? DBNull.Value : JsonSerializer.Serialize(entry.Nodes, AuditJson.Default.IReadOnlyListString));
-            var id = (long)command.ExecuteScalar()!;
-            _logger.AuditWritten(id, entry.Action, entry.Result, entry.Actor);
-            return id;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var (entry, time) = (batch[i].Entry, batch[i].Time);
+                command.Parameters.Clear();
+                command.Parameters.AddWithValue("$time", time.ToString("O", CultureInfo.InvariantCulture));
+                command.Parameters.AddWithValue("$actor", entry.Actor);
+                command.Parameters.AddWithValue("$kind", entry.ActorKind.ToString());
+                command.Parameters.AddWithValue("$role", (object?)entry.Role?.ToString() ?? DBNull.Value);
+                command.Parameters.AddWithValue("$source", (object?)entry.Source ?? DBNull.Value);
+                command.Parameters.AddWithValue("$action", entry.Action.ToString());
+                command.Parameters.AddWithValue("$result", entry.Result.ToString());
+                command.Parameters.AddWithValue("$listener", (object?)entry.Listener ?? DBNull.Value);
+                command.Parameters.AddWithValue("$sessions", entry.Sessions.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(entry.Sessions, AuditJson.Default.IReadOnlyListString));
+                command.Parameters.AddWithValue("$bytes", (object?)entry.PayloadBytes ?? DBNull.Value);
+                command.Parameters.AddWithValue("$sha", (object?)entry.PayloadSha256 ?? DBNull.Value);
+                command.Parameters.AddWithValue("$detail", (object?)entry.Detail ?? DBNull.Value);
+                command.Parameters.AddWithValue("$nodes", entry.Nodes is null ? DBNull.Value : JsonSerializer.Serialize(entry.Nodes, AuditJson.Default.IReadOnlyListString));
+                ids[i] = (long)command.ExecuteScalar()!;
+            }
+
+            transaction.Commit();
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
-            _logger.AuditWriteFailed(Path, entry.Action, entry.Actor, ex);
-            throw;
+            // Nothing of the batch is on disk (the transaction rolled back): no caller may act.
+            foreach (var write in batch)
+            {
+                if (ex is SqliteException or IOException or UnauthorizedAccessException)
+                {
+                    _logger.AuditWriteFailed(Path, write.Entry.Action, write.Entry.Actor, ex);
+                }
+
+                write.Done.TrySetException(ex);
+            }
+
+            return;
         }
-        finally
+
+        for (var i = 0; i < batch.Count; i++)
         {
-            _gate.Release();
+            _logger.AuditWritten(ids[i], batch[i].Entry.Action, batch[i].Entry.Result, batch[i].Entry.Actor);
+            batch[i].Done.TrySetResult(ids[i]);
         }
     }
 
@@ -311,5 +395,15 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
         {
             File.SetUnixFileMode(path, OwnerOnly);
         }
+    }
+
+    /// <summary>A row waiting for its commit, and its caller.</summary>
+    private sealed class PendingWrite(AuditEvent entry, DateTimeOffset time)
+    {
+        public AuditEvent Entry { get; } = entry;
+
+        public DateTimeOffset Time { get; } = time;
+
+        public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -155,6 +155,45 @@ public sealed class AuditLogTests
     }
 
     [Fact]
+    public async Task ManyWritesAtOnceEachGetTheirOwnRowInArrivalOrderAcrossSeveralCommits()
+    {
+        await using var server = await TestServer.StartAsync();
+        var audit = server.GetRequiredService<AuditLog>();
+        const int Writes = AuditLog.MaxRowsPerCommit * 2 + 17;
+
+        // Started at once, so most of them wait behind a commit and go into a shared transaction
+        // (more than one transaction's worth of rows).
+        var writes = Enumerable.Range(0, Writes)
+            .Select(i => audit.WriteAsync(AuditEvent.ForSignIn($"user-{i}", ActorKind.User, null, "127.0.0.1", AuditAction.Login, AuditResult.Allowed, $"write {i}")))
+            .ToArray();
+        var ids = await Task.WhenAll(writes).Within();
+
+        Assert.Equal(Writes, ids.Distinct().Count());
+        Assert.Equal(ids.Order(), ids);
+        var (rows, total) = await audit.ReadNewestAsync(Writes).Within();
+        Assert.Equal(Writes, total);
+        var byId = rows.ToDictionary(r => r.Id);
+        Assert.All(Enumerable.Range(0, Writes), i => Assert.Equal($"write {i}", byId[ids[i]].Detail));
+    }
+
+    [Fact]
+    public async Task EveryWriteOfABatchThatCannotBeCommittedFailsAndNoneIsLeftWaiting()
+    {
+        await using var server = await TestServer.StartAsync();
+        var audit = server.GetRequiredService<AuditLog>();
+        await audit.DisposeAsync().Within();
+
+        var writes = Enumerable.Range(0, 50)
+            .Select(i => audit.WriteAsync(AuditEvent.ForSignIn($"user-{i}", ActorKind.User, null, null, AuditAction.Login, AuditResult.Allowed, null)))
+            .ToArray();
+
+        foreach (var write in writes)
+        {
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => write.Within());
+        }
+    }
+
+    [Fact]
     public async Task TheLogPagesNewestFirst()
     {
         await using var server = await TestServer.StartAsync();
