@@ -8,6 +8,7 @@ namespace KestrelTcp.Dashboard.Tests;
 /// <summary>
 /// Issue 12, the dashboard in a cluster, in Debian's Chromium: two nodes on a real redis-server, the
 /// browser signed in on node a. It shows a device connected to node b with its node, filters by node,
+/// lists a device that left node b in Recently closed with its node,
 /// lists both nodes Up in the Nodes tab, shows the degraded banner while Redis is down, and drains node a.
 /// On a single node none of the cluster parts show.
 /// </summary>
@@ -47,6 +48,17 @@ public sealed class DashboardClusterBrowserTests : IClassFixture<BrowserFixture>
         await filter.SelectOptionAsync(string.Empty);
         await Expect(page.Rows).ToHaveCountAsync(2);
         await page.ScreenshotAsync("cluster-sessions");
+
+        // A device that leaves node b leaves the table and shows in Recently closed with its node.
+        var gone = await b.ConnectAsync();
+        var goneAt = gone.LocalEndPoint;
+        await Expect(page.RowOf(goneAt)).ToBeVisibleAsync(Slow);
+        await gone.DisposeAsync();
+        await Expect(page.RowOf(goneAt)).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await page.Page.Locator("#tab-closed").ClickAsync();
+        var closed = page.Page.Locator("#closed-list .closed-item", new PageLocatorOptions { HasText = goneAt });
+        await Expect(closed).ToContainTextAsync("node b", new() { Timeout = 15_000 });
+        await Expect(closed.Locator(".reason")).ToHaveTextAsync("ClientClosed");
 
         await page.Page.Locator("#tab-nodes").ClickAsync();
         var nodes = page.Page.Locator("#nodes-body tr");

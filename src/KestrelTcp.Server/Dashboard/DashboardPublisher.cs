@@ -60,6 +60,7 @@ internal sealed partial class DashboardPublisher : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.FlushInterval);
+        _stopping = stoppingToken;
         if (_remote is not null)
         {
             _cluster.RemoteSessionsChanged += _remote.Add;
@@ -99,6 +100,7 @@ internal sealed partial class DashboardPublisher : BackgroundService
         if (_remote is not null)
         {
             DrainRemoteChanges(_remote);
+            TakeRemoteClosed(totalsChanged);
             SampleCluster(totalsChanged);
         }
 
@@ -233,6 +235,11 @@ internal sealed partial class DashboardPublisher : BackgroundService
         for (var i = 0; i < shown.Length; i++)
         {
             shown[i] = DashboardRows.Closed(closed[i], _localNode);
+        }
+
+        if (_remoteClosed.Count > 0)
+        {
+            shown = [.. shown.Concat(_remoteClosed).OrderByDescending(c => c.ClosedAt).Take(_options.RecentlyClosedShown)];
         }
 
         return new DashboardSnapshot(

@@ -27,6 +27,8 @@ internal sealed class DashboardClusterProbe : IAsyncDisposable
             Snapshots.Add(snapshot);
             Cluster = snapshot.Cluster;
             _sessions.Clear();
+            Closed.Clear();
+            Closed.AddRange(snapshot.RecentlyClosed);
             foreach (var row in snapshot.Sessions)
             {
                 _sessions[row.Id] = row;
@@ -43,6 +45,7 @@ internal sealed class DashboardClusterProbe : IAsyncDisposable
             foreach (var row in delta.Closed)
             {
                 _sessions.Remove(row.Id);
+                Closed.Add(row);
             }
 
             foreach (var row in delta.Removed)
@@ -66,6 +69,9 @@ internal sealed class DashboardClusterProbe : IAsyncDisposable
     public List<SessionsDelta> Deltas { get; } = [];
 
     public List<RemovedSessionRow> Removed { get; } = [];
+
+    /// <summary>Recently closed sessions: the snapshot's, then every close a delta brought.</summary>
+    public List<ClosedSessionRow> Closed { get; } = [];
 
     /// <summary>Every <see cref="IDashboardClient.ClusterChanged"/> push, in order.</summary>
     public List<ClusterStatus> ClusterPushes { get; } = [];

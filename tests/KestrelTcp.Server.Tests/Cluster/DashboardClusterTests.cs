@@ -1,4 +1,5 @@
 using KestrelTcp.Server.Cluster;
+using KestrelTcp.Server.Sessions;
 using KestrelTcp.Testing;
 
 namespace KestrelTcp.Server.Tests.Cluster;
@@ -6,7 +7,7 @@ namespace KestrelTcp.Server.Tests.Cluster;
 /// <summary>
 /// Issue 12, points 3 and 7, the dashboard's half: two nodes on a real redis-server, and a browser (the
 /// .NET SignalR client) on one of them. It gets the other node's sessions, with their node, as they open
-/// and leave; the whole cluster in its snapshot; the cluster-wide session count; the node list; and the
+/// and leave, then their close records; the whole cluster in its snapshot; the cluster-wide session count; the node list; and the
 /// degraded state when Redis goes away and comes back. A burst of remote changes beyond the dashboard's
 /// bound becomes one snapshot.
 /// </summary>
@@ -56,7 +57,17 @@ public sealed class DashboardClusterTests
         await browser.WaitUntilAsync(p => !p.Sessions.ContainsKey(idB) && p.Removed.Any(r => r.Id == idB), "node b's session removed", Timeout);
         Assert.Equal("b", browser.Read(p => p.Removed.Single(r => r.Id == idB).Node));
         Assert.True(browser.Read(p => p.Sessions.ContainsKey(idA)));
+
+        // Then its close record, from node b's list in Redis: once, with its node and reason.
+        await browser.WaitUntilAsync(p => p.Closed.Any(c => c.Id == idB), "node b's session in the recently closed list", Timeout);
+        var closed = browser.Read(p => p.Closed.Single(c => c.Id == idB));
+        Assert.Equal(("b", CloseReason.ClientClosed), (closed.Node, closed.Reason));
         Assert.Equal(1, browser.Read(p => p.Snapshots.Count));
+
+        // A browser that connects now has it in its recently closed list too.
+        await using var later = await DashboardClusterProbe.ConnectAsync(a);
+        await later.WaitUntilAsync(p => p.Snapshots.Count > 0 && p.Closed.Any(c => c.Id == idB && c.Node == "b"), "the close record for a browser that connects later", Timeout);
+        Assert.Single(later.Read(p => p.Closed.Where(c => c.Id == idB).ToList()));
     }
 
     [Fact]
