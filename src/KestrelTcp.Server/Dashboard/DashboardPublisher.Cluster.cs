@@ -32,6 +32,7 @@ internal sealed partial class DashboardPublisher
         if (overflowed)
         {
             _logger.RemoteResync(_options.MaxRemoteChanges);
+            _remoteLeft = true;
             foreach (var viewer in _viewers.All)
             {
                 viewer.RequestSnapshot();
