@@ -1,6 +1,8 @@
 using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard;
 using KestrelTcp.Server.Sessions;
+using KestrelTcp.Testing;
+using Microsoft.Extensions.Options;
 
 namespace KestrelTcp.Server.Tests.Cluster;
 
@@ -40,6 +42,19 @@ public sealed class DashboardRemoteChangesTests
         changes.Add(new RemoteSessionChange("b", [Session("next")], []));
         Assert.Equal(["next"], changes.Take(new Dictionary<string, string>(StringComparer.Ordinal), out var again).Keys);
         Assert.False(again);
+    }
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("20000000")]
+    public async Task AnOutOfRangeBoundStopsTheServerNamingTheSetting(string value)
+    {
+        var settings = new Dictionary<string, string?> { ["KestrelTcp:Dashboard:MaxRemoteChanges"] = value };
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => TestServer.StartAsync(settings));
+
+        var message = error is OptionsValidationException validation ? string.Join(" ", validation.Failures) : error.ToString();
+        Assert.Contains($"KestrelTcp:Dashboard:MaxRemoteChanges must be between 10 and 10000000 (was {value})", message, StringComparison.Ordinal);
     }
 
     private static SessionInfo Session(string id) => new(id, "default", "127.0.0.1:1", "127.0.0.1:9000", DateTimeOffset.UtcNow, null, null, 0, 0, 0, 0, 0, Encrypted: false, Node: "b");
