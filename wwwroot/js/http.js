@@ -27,6 +27,26 @@ export const auditPage = (page, pageSize) =>
   getJson(`/api/audit?${new URLSearchParams({ page: String(page), pageSize: String(pageSize) })}`);
 
 /**
+ * Starts draining a node (Operators only): POST /api/nodes/{name}/drain. Resolves with the DrainResponse;
+ * a refusal (403, 404, 409 for another node) throws an HttpError carrying the server's ProblemDetails detail.
+ */
+export async function drainNode(name) {
+  const path = `/api/nodes/${encodeURIComponent(name)}/drain`;
+  const response = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (response.status === 401) goToSignIn();
+  if (!response.ok) {
+    let detail = `POST ${path}: ${response.status}`;
+    try {
+      detail = (await response.json()).detail ?? detail;
+    } catch {
+      // No ProblemDetails body: keep the status.
+    }
+    throw new HttpError(response.status, detail);
+  }
+  return response.json();
+}
+
+/**
  * Ends the sign-in (the server removes the cookie and records the sign-out). A 401 means it had ended
  * already, which is what was wanted.
  */

@@ -6,6 +6,7 @@ export const fromServer = Object.freeze({
   snapshot: 'Snapshot',
   sessionsChanged: 'SessionsChanged',
   totalsChanged: 'TotalsChanged',
+  clusterChanged: 'ClusterChanged',
   traffic: 'Traffic',
 });
 

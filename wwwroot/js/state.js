@@ -2,7 +2,7 @@
 // and subscribe to topics; only the functions here change it.
 //
 // Topics: 'hub' (connection state), 'user', 'snapshot', 'sessions' ({ added, removed, reset }), 'closed',
-// 'totals', 'selection', 'focus', 'traffic' (a TrafficBatch).
+// 'totals', 'selection', 'focus', 'traffic' (a TrafficBatch), 'cluster' (a ClusterStatus).
 const subscribers = new Map();
 
 export function on(topic, fn) {
@@ -28,6 +28,8 @@ export const store = {
   closed: [],
   totals: null,
   totalsHistory: [],
+  /** The cluster (ClusterStatus): on a single node { enabled: false } and nothing else changes. */
+  cluster: { enabled: false, localNode: null, degraded: null, nodes: [] },
   settings: { flushIntervalMilliseconds: 250, trafficPreviewBytes: 1024, maxWatchedSessions: 16, recentlyClosedShown: 200 },
   /** Server clock minus browser clock, so "connected for" is right on a browser with a skewed clock. */
   clockSkew: 0,
@@ -62,11 +64,13 @@ export function applySnapshot(snapshot) {
   store.closed = snapshot.recentlyClosed.slice(0, snapshot.settings.recentlyClosedShown);
   store.totalsHistory = snapshot.totalsHistory.slice();
   store.totals = store.totalsHistory.at(-1) ?? store.totals;
+  store.cluster = snapshot.cluster ?? store.cluster;
   for (const id of [...store.selection]) {
     if (!store.sessions.has(id)) store.selection.delete(id);
   }
 
   emit('snapshot', snapshot);
+  emit('cluster', store.cluster);
   emit('sessions', { added: [], removed: [], reset: true });
   emit('closed');
   emit('selection');
@@ -90,6 +94,15 @@ export function applyDelta(delta) {
     if (row.id === store.focusedId) markFocusedClosed(row);
   }
 
+  // Sessions of other nodes that left the cluster view (their close reasons are in those nodes' lists).
+  for (const gone of delta.removed ?? []) {
+    if (store.sessions.delete(gone.id)) removed.push(gone.id);
+    selectionChanged = store.selection.delete(gone.id) || selectionChanged;
+    if (gone.id === store.focusedId) {
+      markFocusedClosed({ id: gone.id, node: gone.node, reason: 'Gone', detail: `left the cluster view (it was on node ${gone.node})`, closedAt: serverNow() });
+    }
+  }
+
   if (delta.closed.length) {
     store.closed = [...delta.closed.slice().reverse(), ...store.closed].slice(0, store.settings.recentlyClosedShown);
   }
@@ -104,6 +117,12 @@ export function applyTotals(totals) {
   store.totalsHistory.push(totals);
   if (store.totalsHistory.length > 3600) store.totalsHistory.shift();
   emit('totals', totals);
+}
+
+/** The degraded state or the node list changed (cluster only). */
+export function applyCluster(status) {
+  store.cluster = status;
+  emit('cluster', status);
 }
 
 export function receiveTraffic(batch) {

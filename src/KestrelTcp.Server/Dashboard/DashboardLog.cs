@@ -34,4 +34,12 @@ internal static partial class DashboardLog
     [LoggerMessage(EventId = 607, EventName = "DashboardConnectionsLowered", Level = LogLevel.Warning,
         Message = "KestrelTcp:Dashboard:MaxConnections {Configured} is more than the signed-in HTTP connections ({SignedIn}); the dashboard allows {SignedIn}")]
     public static partial void MaxConnectionsLowered(this ILogger logger, int configured, int signedIn);
+
+    [LoggerMessage(EventId = 608, EventName = "DashboardRemoteResync", Level = LogLevel.Information,
+        Message = "More than KestrelTcp:Dashboard:MaxRemoteChanges ({Limit}) sessions of other nodes changed between two dashboard flushes; every browser gets a fresh snapshot")]
+    public static partial void RemoteResync(this ILogger logger, int limit);
+
+    [LoggerMessage(EventId = 609, EventName = "DashboardRemoteClosedReadFailed", Level = LogLevel.Debug,
+        Message = "Reading the other nodes' recently closed sessions for the dashboard failed; it is read again when more close")]
+    public static partial void RemoteClosedReadFailed(this ILogger logger, Exception? exception);
 }

@@ -38,9 +38,16 @@ public sealed class DashboardOptions
     /// <summary>Recently closed sessions in a snapshot. Default 200.</summary>
     public int RecentlyClosedShown { get; set; } = 200;
 
-    /// <summary>Closed sessions held for one browser while it is behind; past that it gets a fresh
-    /// snapshot instead. Default 2000.</summary>
+    /// <summary>Closed sessions (in a cluster, with the other nodes' sessions that left the view) held for
+    /// one browser while it is behind; past that it gets a fresh snapshot instead. Default 2000.</summary>
     public int BacklogClosedLimit { get; set; } = 2000;
+
+    /// <summary>In a cluster, sessions of other nodes that changed between two flushes, held (by id, with
+    /// their node) until the flush reads them from the cluster view. Default 10,000: two nodes of 5,000
+    /// sessions each republishing their counters at once. Past it the ids are dropped and every browser
+    /// gets a fresh snapshot instead, so a burst (a node of 100,000 sessions coming back) costs one
+    /// snapshot, not memory that grows with it.</summary>
+    public int MaxRemoteChanges { get; set; } = 10_000;
 
     /// <summary>Largest message a browser may send (a send to 10,000 chosen sessions, or a 64 KiB
     /// payload as hex). Default 1 MiB; SignalR's own default of 32 KiB is too small for either.</summary>

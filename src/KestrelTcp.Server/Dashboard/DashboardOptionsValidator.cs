@@ -21,6 +21,7 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
         Range(errors, $"{Root}:TotalsHistorySeconds", options.TotalsHistorySeconds, 10, 86_400);
         Range(errors, $"{Root}:RecentlyClosedShown", options.RecentlyClosedShown, 0, 10_000);
         Range(errors, $"{Root}:BacklogClosedLimit", options.BacklogClosedLimit, 10, 1_000_000);
+        Range(errors, $"{Root}:MaxRemoteChanges", options.MaxRemoteChanges, 10, 10_000_000);
         if (options.MaxCommandBytes is < 32 * 1024 or > 64 * 1024 * 1024)
         {
             errors.Add($"{Root}:MaxCommandBytes must be between 32768 and 67108864 (was {options.MaxCommandBytes}).");

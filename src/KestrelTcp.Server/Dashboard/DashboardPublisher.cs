@@ -1,3 +1,4 @@
+using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard.Contracts;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.SignalR;
@@ -12,7 +13,9 @@ namespace KestrelTcp.Server.Dashboard;
 /// second, and pushes to each browser whose previous push has completed; watched traffic goes to the
 /// session's group (<c>DashboardPublisher.Traffic.cs</c>). Nothing here is on a session's read path: sessions
 /// only write to the bounded <see cref="SessionEvents"/> stream, which never blocks them, and record
-/// watched frames into their own watch ring, which this reads at flush time.
+/// watched frames into their own watch ring, which this reads at flush time. In a cluster the other
+/// nodes' sessions reach browsers too (<c>DashboardPublisher.Cluster.cs</c>); on a single node none of
+/// that runs.
 /// </summary>
 internal sealed partial class DashboardPublisher : BackgroundService
 {
@@ -27,6 +30,7 @@ internal sealed partial class DashboardPublisher : BackgroundService
     private readonly ILogger<DashboardPublisher> _logger;
     private readonly TotalsSampler _totals;
     private readonly SessionChangeSet _changes = new();
+    private readonly IClusterView _cluster;
     private long _droppedEventsSeen;
 
     public DashboardPublisher(
@@ -36,8 +40,10 @@ internal sealed partial class DashboardPublisher : BackgroundService
         SessionEvents events,
         ListenerCatalog listeners,
         IOptions<DashboardOptions> options,
+        IClusterView cluster,
         ILogger<DashboardPublisher> logger)
     {
+        _cluster = cluster;
         _hub = hub;
         _viewers = viewers;
         _registry = registry;
@@ -45,12 +51,21 @@ internal sealed partial class DashboardPublisher : BackgroundService
         _listeners = listeners;
         _options = options.Value;
         _logger = logger;
-        _totals = new TotalsSampler(listeners, registry, events, _options.TotalsHistorySeconds);
+        _totals = new TotalsSampler(listeners, registry, events, cluster, _options.TotalsHistorySeconds);
+        _localNode = cluster.Enabled ? cluster.LocalNode : null;
+        _remote = cluster.Enabled ? new RemoteSessionChanges(_options.MaxRemoteChanges) : null;
+        _singleNode = new ClusterStatus(false, cluster.LocalNode, null, []);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.FlushInterval);
+        _stopping = stoppingToken;
+        if (_remote is not null)
+        {
+            _cluster.RemoteSessionsChanged += _remote.Add;
+        }
+
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
@@ -68,6 +83,13 @@ internal sealed partial class DashboardPublisher : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            if (_remote is not null)
+            {
+                _cluster.RemoteSessionsChanged -= _remote.Add;
+            }
+        }
     }
 
     /// <summary>One tick: session changes and totals to every browser that is ready, then traffic.</summary>
@@ -75,6 +97,13 @@ internal sealed partial class DashboardPublisher : BackgroundService
     {
         DrainSessionEvents();
         var totalsChanged = _totals.TrySample(TotalsPeriod);
+        if (_remote is not null)
+        {
+            DrainRemoteChanges(_remote);
+            TakeRemoteClosed(totalsChanged);
+            SampleCluster(totalsChanged);
+        }
+
         PushToViewers(totalsChanged);
         _changes.Clear();
         FlushTraffic();
@@ -137,7 +166,7 @@ internal sealed partial class DashboardPublisher : BackgroundService
                 // Still sending the previous push: remember what changed, each session once. A browser
                 // that stays behind through too many closes gets a snapshot instead of a long list.
                 viewer.Backlog.Merge(_changes);
-                if (viewer.Backlog.ClosedCount > _options.BacklogClosedLimit)
+                if (viewer.Backlog.GoneCount > _options.BacklogClosedLimit)
                 {
                     viewer.Backlog.Clear();
                     viewer.RequestSnapshot();
@@ -153,17 +182,18 @@ internal sealed partial class DashboardPublisher : BackgroundService
                 viewer.Backlog.Clear();
                 snapshot ??= BuildSnapshot();
                 viewer.TotalsVersion = _totals.Version;
+                viewer.ClusterVersion = _clusterVersion;
                 sessions = client.Snapshot(snapshot);
             }
             else if (!viewer.Backlog.IsEmpty)
             {
                 viewer.Backlog.Merge(_changes);
-                sessions = client.SessionsChanged(viewer.Backlog.ToDelta());
+                sessions = client.SessionsChanged(viewer.Backlog.ToDelta(_localNode));
                 viewer.Backlog.Clear();
             }
             else if (!_changes.IsEmpty)
             {
-                shared ??= _changes.ToDelta();
+                shared ??= _changes.ToDelta(_localNode);
                 sessions = client.SessionsChanged(shared);
             }
 
@@ -174,24 +204,42 @@ internal sealed partial class DashboardPublisher : BackgroundService
                 totals = client.TotalsChanged(latest);
             }
 
-            viewer.InFlight = Track(viewer.ConnectionId, sessions, totals);
+            Task? cluster = null;
+            if (_clusterStatus is { } status && viewer.ClusterVersion != _clusterVersion)
+            {
+                viewer.ClusterVersion = _clusterVersion;
+                cluster = client.ClusterChanged(status);
+            }
+
+            viewer.InFlight = Track(viewer.ConnectionId, sessions, totals, cluster);
             viewer.InFlightStarted = Environment.TickCount64;
         }
     }
 
     private DashboardSnapshot BuildSnapshot()
     {
-        var sessions = new List<SessionRow>(_registry.Count + 16);
+        var remote = _remote is null ? [] : _cluster.RemoteSessions();
+        var sessions = new List<SessionRow>(_registry.Count + remote.Count + 16);
         foreach (var session in _registry.All)
         {
-            sessions.Add(DashboardRows.Row(session.Snapshot()));
+            sessions.Add(DashboardRows.Row(session.Snapshot(), _localNode));
+        }
+
+        foreach (var session in remote)
+        {
+            sessions.Add(DashboardRows.Row(session));
         }
 
         var closed = _registry.RecentlyClosed();
         var shown = new ClosedSessionRow[Math.Min(closed.Length, _options.RecentlyClosedShown)];
         for (var i = 0; i < shown.Length; i++)
         {
-            shown[i] = DashboardRows.Closed(closed[i]);
+            shown[i] = DashboardRows.Closed(closed[i], _localNode);
+        }
+
+        if (_remoteClosed.Count > 0)
+        {
+            shown = [.. shown.Concat(_remoteClosed).OrderByDescending(c => c.ClosedAt).Take(_options.RecentlyClosedShown)];
         }
 
         return new DashboardSnapshot(
@@ -204,18 +252,20 @@ internal sealed partial class DashboardPublisher : BackgroundService
                 (int)_options.FlushInterval.TotalMilliseconds,
                 _options.TrafficPreviewBytes,
                 _options.MaxWatchedSessions,
-                _options.RecentlyClosedShown));
+                _options.RecentlyClosedShown),
+            _clusterStatus ?? _singleNode);
     }
 
     /// <summary>The pushes of one tick as one task, whose failure (a connection that went away) is logged, not thrown.</summary>
-    private Task Track(string connectionId, Task? first, Task? second)
+    private Task Track(string connectionId, Task? first, Task? second, Task? third)
     {
-        var pending = (first, second) switch
+        var pending = (first, second, third) switch
         {
-            (null, null) => Task.CompletedTask,
-            ({ } one, null) => one,
-            (null, { } one) => one,
-            ({ } one, { } two) => Task.WhenAll(one, two),
+            (null, null, null) => Task.CompletedTask,
+            ({ } one, null, null) => one,
+            (null, { } one, null) => one,
+            (null, null, { } one) => one,
+            _ => Task.WhenAll(new[] { first, second, third }.OfType<Task>()),
         };
         return pending.IsCompletedSuccessfully ? Task.CompletedTask : ObserveAsync(connectionId, pending);
     }

@@ -7,7 +7,8 @@ namespace KestrelTcp.Server.Dashboard;
 /// <summary>Turns sessions, and recorded frames into the hub's records.</summary>
 internal static class DashboardRows
 {
-    public static SessionRow Row(SessionInfo s) => new(
+    /// <summary>A live session's row; <paramref name="node"/> names its node in a cluster (else the info's own).</summary>
+    public static SessionRow Row(SessionInfo s, string? node = null) => new(
         s.Id,
         s.Listener,
         s.RemoteEndPoint,
@@ -19,9 +20,10 @@ internal static class DashboardRows
         s.FramesIn,
         s.FramesOut,
         s.QueuedBytes,
-        s.Encrypted);
+        s.Encrypted,
+        node ?? s.Node);
 
-    public static ClosedSessionRow Closed(SessionInfo s) => new(
+    public static ClosedSessionRow Closed(SessionInfo s, string? node = null) => new(
         s.Id,
         s.Listener,
         s.RemoteEndPoint,
@@ -32,7 +34,8 @@ internal static class DashboardRows
         s.BytesIn,
         s.BytesOut,
         s.FramesIn,
-        s.FramesOut);
+        s.FramesOut,
+        node ?? s.Node);
 
     public static TrafficFrame Frame(FrameRecord frame, int previewBytes) =>
         Frame(frame.Timestamp, frame.Direction, frame.Length, frame.Preview, previewBytes);
@@ -43,6 +46,16 @@ internal static class DashboardRows
         listener.Mode,
         listener.Options.Framing.ToString(),
         listener.Options.MaxConnections);
+
+    public static NodeRow Node(Cluster.NodeInfo n) => new(
+        n.Name,
+        n.Address,
+        n.Version,
+        n.StartedAt.ToUnixTimeMilliseconds(),
+        n.Sessions,
+        n.LastHeartbeat.ToUnixTimeMilliseconds(),
+        n.State,
+        n.Local);
 
     private static TrafficFrame Frame(DateTimeOffset time, FrameDirection direction, int length, byte[] preview, int previewBytes)
     {

@@ -44,6 +44,9 @@ internal sealed class DashboardViewer
     /// <summary>The <see cref="TotalsSampler.Version"/> of the totals this browser has.</summary>
     public long TotalsVersion { get; set; }
 
+    /// <summary>The version of the cluster status this browser has (cluster only).</summary>
+    public long ClusterVersion { get; set; }
+
     public int WatchedCount
     {
         get

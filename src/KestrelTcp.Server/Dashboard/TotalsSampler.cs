@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard.Contracts;
 using KestrelTcp.Server.Sessions;
 
@@ -7,7 +8,9 @@ namespace KestrelTcp.Server.Dashboard;
 /// <summary>
 /// Samples the server's totals about once a second and keeps the last minutes for the charts. A
 /// listener's cumulative traffic is what its live sessions have counted plus what its closed sessions
-/// counted before they closed, so rates stay right while sessions come and go. Used by the
+/// counted before they closed, so rates stay right while sessions come and go. In a cluster the session
+/// counts (total and per listener) add the other nodes' sessions in the cluster view; rates and totals
+/// since start stay this node's (the others' counters arrive only every few seconds). Used by the
 /// publisher's loop only.
 /// </summary>
 internal sealed class TotalsSampler
@@ -15,14 +18,17 @@ internal sealed class TotalsSampler
     private readonly ListenerCatalog _listeners;
     private readonly SessionRegistry _registry;
     private readonly SessionEvents _events;
+    private readonly IClusterView _cluster;
+    private readonly Dictionary<string, int> _remoteByListener = new(StringComparer.OrdinalIgnoreCase);
     private readonly Queue<ServerTotals> _history = new();
     private readonly int _historyCapacity;
     private readonly Dictionary<string, Counters> _closed = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Counters> _previous = new(StringComparer.OrdinalIgnoreCase);
     private long _previousTimestamp;
 
-    public TotalsSampler(ListenerCatalog listeners, SessionRegistry registry, SessionEvents events, int historyCapacity)
+    public TotalsSampler(ListenerCatalog listeners, SessionRegistry registry, SessionEvents events, IClusterView cluster, int historyCapacity)
     {
+        _cluster = cluster;
         _listeners = listeners;
         _registry = registry;
         _events = events;
@@ -66,6 +72,7 @@ internal sealed class TotalsSampler
     private void Sample(long now)
     {
         var seconds = _previousTimestamp == 0 ? 0 : Stopwatch.GetElapsedTime(_previousTimestamp, now).TotalSeconds;
+        var remote = _cluster.Enabled ? CountRemote() : 0;
         var listeners = new ListenerTotals[_listeners.All.Count];
         var sum = new ListenerTotals(string.Empty, 0, 0, 0, 0, 0, 0, 0, ListenerRejections.None);
         for (var i = 0; i < listeners.Length; i++)
@@ -76,7 +83,7 @@ internal sealed class TotalsSampler
             _previous[listener.Name] = current;
             var totals = new ListenerTotals(
                 listener.Name,
-                listener.Sessions.Count,
+                listener.Sessions.Count + _remoteByListener.GetValueOrDefault(listener.Name),
                 Rate(current.Connects, previous.Connects, seconds),
                 Rate(current.Disconnects, previous.Disconnects, seconds),
                 Rate(current.FramesIn, previous.FramesIn, seconds),
@@ -101,7 +108,7 @@ internal sealed class TotalsSampler
         _previousTimestamp = now;
         var sample = new ServerTotals(
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            _registry.Count,
+            _registry.Count + remote,
             sum.ConnectsPerSecond,
             sum.DisconnectsPerSecond,
             sum.FramesInPerSecond,
@@ -119,6 +126,19 @@ internal sealed class TotalsSampler
 
         Latest = sample;
         Version++;
+    }
+
+    /// <summary>Counts the other nodes' sessions, in all and per listener (into <see cref="_remoteByListener"/>).</summary>
+    private int CountRemote()
+    {
+        _remoteByListener.Clear();
+        var sessions = _cluster.RemoteSessions();
+        foreach (var session in sessions)
+        {
+            _remoteByListener[session.Listener] = _remoteByListener.GetValueOrDefault(session.Listener) + 1;
+        }
+
+        return sessions.Count;
     }
 
     private Counters Cumulative(Listener listener)

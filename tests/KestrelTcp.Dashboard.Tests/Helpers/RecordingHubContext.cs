@@ -73,6 +73,8 @@ internal sealed class RecordingClient : IDashboardClient
 
     public Task TotalsChanged(ServerTotals totals) => Record(totals);
 
+    public Task ClusterChanged(ClusterStatus status) => Record(status);
+
     public Task Traffic(TrafficBatch batch) => Record(batch);
 
     public Task WaitUntilAsync(Func<IReadOnlyList<object>, bool> condition, string because)

@@ -27,7 +27,8 @@ function item(closed) {
   const li = el('li', 'closed-item');
   li.dataset.id = closed.id;
   const who = el('div', 'closed-who');
-  who.append(el('span', 'mono', closed.id), el('small', null, `${closed.listener} · ${closed.remoteEndPoint ?? 'unknown'}`));
+  const where = `${closed.node ? `node ${closed.node} · ` : ''}${closed.listener} · ${closed.remoteEndPoint ?? 'unknown'}`;
+  who.append(el('span', 'mono', closed.id), el('small', null, where));
   const reason = el('span', `reason reason-${String(closed.reason).toLowerCase()}`, closed.reason);
   const detail = el('span', 'closed-detail', closed.detail ?? `after ${duration(closed.closedAt - closed.connectedAt)}`);
   detail.title = closed.detail ?? '';

@@ -30,8 +30,19 @@ export function initHeader({ onSignOut }) {
     renderTotals();
   });
   on('totals', renderTotals);
+  on('cluster', renderScope);
   on('user', renderUser);
   renderHub();
+}
+
+/** In a cluster the session counts are the cluster's and the rates this node's: the tiles say which. */
+function renderScope() {
+  const clustered = store.cluster.enabled;
+  for (const tile of document.querySelectorAll('.stats .stat')) {
+    const scope = tile.dataset.stat === 'sessions' ? 'all nodes' : 'this node';
+    setText(tile.querySelector('.stat-window'), clustered ? `last 5 min · ${scope}` : 'last 5 min');
+  }
+  setText(byId('stat-opened-where'), clustered ? 'opened here since start' : 'opened since start');
 }
 
 function renderUser() {

@@ -12,6 +12,8 @@ let logFor = null;
 let pendingWatch = null;
 let early = [];
 let historyTail = { time: 0, keys: new Set() };
+/** The remote session the composer status last explained (once per focus, not per render). */
+let remoteNoted = null;
 /** Whether the focused session is encrypted, as last seen live (closed rows do not say). */
 let transport = { id: null, encrypted: null };
 
@@ -61,6 +63,8 @@ function renderFacts() {
 
   if (!row) return;
   setText(byId('pane-listener'), row.listener ?? '');
+  setHidden(byId('pane-node'), !row.node);
+  setText(byId('pane-node'), row.node ? `node ${row.node}` : '');
   renderTransport(id, live);
   setText(byId('fact-remote'), row.remoteEndPoint ?? '—');
   setText(byId('fact-connected'), live ? `${duration(now - row.connectedAt)} ago` : duration((closed.closedAt ?? now) - row.connectedAt));
@@ -97,7 +101,14 @@ async function follow() {
     resetLog(id, []);
   }
 
-  const target = id && store.sessions.has(id) ? id : null;
+  const row = id ? store.sessions.get(id) : undefined;
+  // Traffic is recorded by the node that holds the session: one on another node is not watched from here.
+  const remote = Boolean(row?.node && store.cluster.enabled && row.node !== store.cluster.localNode);
+  if (remote && id !== remoteNoted) {
+    remoteNoted = id;
+    setText(byId('composer-status'), `This session is on node ${row.node}: its live traffic shows on that node's dashboard; send and kick work from here.`);
+  }
+  const target = row && !remote ? id : null;
   if (target === watched || !isLive()) return;
   const previous = watched;
   watched = target;

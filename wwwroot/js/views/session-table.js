@@ -1,7 +1,7 @@
 // The live session table: filter, sort, multi-select, virtualized. Only the rows in view (plus a few)
 // exist in the DOM and are reused as the table scrolls, so 10,000 sessions draw as fast as 30; the
 // ordered, filtered list of ids is rebuilt at most once per animation frame, and only when a delta
-// can have changed it.
+// can have changed it. In a cluster a Node column and a node filter show where each session is held.
 import { byId, el, lockIcon, perFrame, setHidden, setText } from '../dom.js';
 import { ago, bytes, count, duration } from '../format.js';
 import { clearSelection, focus, on, select, serverNow, store } from '../state.js';
@@ -13,6 +13,7 @@ const OVERSCAN = 6;
 const sortKeys = {
   id: { value: (s) => s.id, volatile: false },
   listener: { value: (s) => s.listener, volatile: false },
+  node: { value: (s) => s.node ?? '', volatile: false },
   remote: { value: (s) => s.remoteEndPoint ?? '', volatile: false },
   age: { value: (s) => -s.connectedAt, volatile: false },
   activity: { value: (s) => Math.max(s.lastReceivedAt, s.lastSentAt), volatile: true },
@@ -26,6 +27,7 @@ const sortKeys = {
 const columns = [
   { key: 'id', className: 'cell cell-id', text: (s) => s.id },
   { key: 'listener', className: 'cell cell-listener', text: (s) => s.listener },
+  { key: 'node', className: 'cell cell-node', text: (s) => s.node ?? '' },
   { key: 'remote', className: 'cell cell-remote', text: (s) => s.remoteEndPoint ?? '—' },
   { key: 'age', className: 'cell num', text: (s, now) => duration(now - s.connectedAt) },
   { key: 'activity', className: 'cell num', text: (s, now) => ago(Math.max(s.lastReceivedAt, s.lastSentAt), now) },
@@ -36,8 +38,13 @@ const columns = [
   { key: 'queue', className: 'cell num', text: (s) => (s.queuedBytes ? bytes(s.queuedBytes) : '0') },
 ];
 
+const ACTIVITY = columns.findIndex((c) => c.key === 'activity');
+const QUEUE = columns.findIndex((c) => c.key === 'queue');
+
 const sort = { key: 'age', direction: 1 };
 let filterTerms = [];
+/** The node the table is narrowed to ('' for all). */
+let nodeFilter = '';
 let view = [];
 let viewStale = true;
 let anchorId = null;
@@ -62,6 +69,16 @@ export function initSessionTable() {
   });
   on('selection', schedule);
   on('focus', schedule);
+
+  on('cluster', () => {
+    renderNodeFilter();
+    schedule();
+  });
+  byId('node-filter').addEventListener('change', (event) => {
+    nodeFilter = event.target.value;
+    viewStale = true;
+    schedule();
+  });
 
   byId('filter').addEventListener('input', (event) => {
     filterTerms = event.target.value.toLowerCase().split(/\s+/).filter(Boolean);
@@ -94,12 +111,38 @@ export function initSessionTable() {
   schedule();
 }
 
+/** The node filter lists every node the cluster knows; hidden on a single node. */
+function renderNodeFilter() {
+  const cluster = store.cluster;
+  const select = byId('node-filter');
+  setHidden(select, !cluster.enabled);
+  const names = cluster.enabled ? cluster.nodes.map((n) => n.name) : [];
+  if (nodeFilter && !names.includes(nodeFilter)) names.push(nodeFilter);
+  const shown = [...select.options].slice(1).map((o) => o.value);
+  if (shown.join('\n') !== names.join('\n')) {
+    const options = names.map((name) => {
+      const option = el('option', null, name === cluster.localNode ? `${name} (this node)` : name);
+      option.value = name;
+      return option;
+    });
+    select.replaceChildren(select.options[0], ...options);
+    select.value = nodeFilter;
+  }
+
+  if (!cluster.enabled && nodeFilter) {
+    nodeFilter = '';
+    select.value = '';
+    viewStale = true;
+  }
+}
+
 function matches(session) {
+  if (nodeFilter && session.node !== nodeFilter) return false;
   if (filterTerms.length === 0) return true;
   let text = searchText.get(session.id);
   if (text === undefined) {
     // "tls" finds the encrypted sessions.
-    text = `${session.id} ${session.listener} ${session.remoteEndPoint ?? ''}${session.encrypted ? ' tls' : ''}`.toLowerCase();
+    text = `${session.id} ${session.listener} ${session.remoteEndPoint ?? ''}${session.encrypted ? ' tls' : ''}${session.node ? ` ${session.node}` : ''}`.toLowerCase();
     searchText.set(session.id, text);
   }
 
@@ -202,9 +245,9 @@ function paintRow(row, session, index, now) {
   for (let c = 0; c < columns.length; c++) setText(row.cells[c], columns[c].text(session, now));
   setHidden(row.lock, !session.encrypted);
   const lastActivity = Math.max(session.lastReceivedAt, session.lastSentAt);
-  row.cells[4].classList.toggle('cell-fresh', lastActivity > 0 && now - lastActivity < 2000);
-  row.cells[9].classList.toggle('cell-warn', session.queuedBytes > 65536);
-  row.cells[9].classList.toggle('cell-dim', session.queuedBytes === 0);
+  row.cells[ACTIVITY].classList.toggle('cell-fresh', lastActivity > 0 && now - lastActivity < 2000);
+  row.cells[QUEUE].classList.toggle('cell-warn', session.queuedBytes > 65536);
+  row.cells[QUEUE].classList.toggle('cell-dim', session.queuedBytes === 0);
 }
 
 function renderChrome(total) {
@@ -214,7 +257,8 @@ function renderChrome(total) {
   }
 
   setText(byId('count-live'), count(total));
-  setText(byId('table-info'), filterTerms.length ? `${count(view.length)} of ${count(total)} shown` : `${count(total)} sessions`);
+  const filtered = filterTerms.length > 0 || nodeFilter !== '';
+  setText(byId('table-info'), filtered ? `${count(view.length)} of ${count(total)} shown` : `${count(total)} sessions`);
 
   const selected = store.selection.size;
   const info = byId('selection-info');
@@ -230,10 +274,12 @@ function renderChrome(total) {
   const empty = byId('grid-empty');
   setHidden(empty, view.length > 0);
   if (view.length === 0) {
-    const where = store.listeners.map((l) => `${l.name} (${l.endPoint})`).join(', ');
+    const listening = store.listeners.map((l) => `${l.name} (${l.endPoint})`).join(', ');
+    const text = byId('filter').value.trim();
+    const onNode = nodeFilter ? ` on node ${nodeFilter}` : '';
     setText(empty, total > 0
-      ? `No session matches “${byId('filter').value.trim()}”.`
-      : `No TCP clients connected yet. Waiting on ${where || 'the configured listeners'}.`);
+      ? (text ? `No session${onNode} matches “${text}”.` : `No session${onNode}.`)
+      : `No TCP clients connected yet. Waiting on ${listening || 'the configured listeners'}.`);
   }
 }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using KestrelTcp.Server.Sessions;
 
 namespace KestrelTcp.Server.Dashboard.Contracts;
@@ -14,6 +15,7 @@ namespace KestrelTcp.Server.Dashboard.Contracts;
 /// <param name="BytesOut">Bytes sent over its life.</param>
 /// <param name="FramesIn">Frames received over its life.</param>
 /// <param name="FramesOut">Frames sent over its life.</param>
+/// <param name="Node">In a cluster, the node that held the session; absent on a single node (the single-node payload is unchanged).</param>
 public sealed record ClosedSessionRow(
     string Id,
     string Listener,
@@ -25,4 +27,5 @@ public sealed record ClosedSessionRow(
     long BytesIn,
     long BytesOut,
     long FramesIn,
-    long FramesOut);
+    long FramesOut,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node = null);

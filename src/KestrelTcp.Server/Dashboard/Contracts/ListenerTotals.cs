@@ -4,7 +4,7 @@ namespace KestrelTcp.Server.Dashboard.Contracts;
 
 /// <summary>One listener's share of <see cref="ServerTotals"/>; rates are per second over the last sample.</summary>
 /// <param name="Name">The listener's name.</param>
-/// <param name="Sessions">Live sessions.</param>
+/// <param name="Sessions">Live sessions; in a cluster, of every node in the cluster view.</param>
 /// <param name="ConnectsPerSecond">Connections accepted per second.</param>
 /// <param name="DisconnectsPerSecond">Sessions closed per second.</param>
 /// <param name="FramesInPerSecond">Frames received per second.</param>

@@ -3,7 +3,8 @@ namespace KestrelTcp.Server.Dashboard.Contracts;
 /// <summary>The server's totals at one moment, sampled about once a second; rates are per second
 /// since the previous sample.</summary>
 /// <param name="Time">When the sample was taken (Unix milliseconds).</param>
-/// <param name="Sessions">Live sessions.</param>
+/// <param name="Sessions">Live sessions; in a cluster, of every node in the cluster view (the rates and
+/// counts below are this node's).</param>
 /// <param name="ConnectsPerSecond">Connections accepted per second.</param>
 /// <param name="DisconnectsPerSecond">Sessions closed per second.</param>
 /// <param name="FramesInPerSecond">Frames received per second.</param>

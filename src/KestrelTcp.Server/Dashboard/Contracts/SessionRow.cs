@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace KestrelTcp.Server.Dashboard.Contracts;
 
 /// <summary>A live session as a row of the dashboard's session table. Times are Unix milliseconds.</summary>
@@ -13,6 +15,7 @@ namespace KestrelTcp.Server.Dashboard.Contracts;
 /// <param name="FramesOut">Frames sent.</param>
 /// <param name="QueuedBytes">Bytes waiting to be sent: queued, or written but not yet taken by the peer's flush.</param>
 /// <param name="Encrypted">Whether the connection uses TLS.</param>
+/// <param name="Node">In a cluster, the node that holds the session; absent on a single node (the single-node payload is unchanged).</param>
 public sealed record SessionRow(
     string Id,
     string Listener,
@@ -25,4 +28,5 @@ public sealed record SessionRow(
     long FramesIn,
     long FramesOut,
     long QueuedBytes,
-    bool Encrypted);
+    bool Encrypted,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node = null);
