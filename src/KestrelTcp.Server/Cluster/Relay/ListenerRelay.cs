@@ -280,10 +280,7 @@ internal sealed class ListenerRelay
     /// how long to wait before logging again when some are not logged yet (null: nothing pending).</summary>
     private TimeSpan? ReportDrops()
     {
-        var queueFull = QueueFullFrames;
-        var unsent = UnsentFrames;
-        var drops = queueFull + unsent;
-        if (drops == _reportedDrops)
+        if (DroppedFrames == _reportedDrops)
         {
             return null;
         }
@@ -295,6 +292,11 @@ internal sealed class ListenerRelay
             return TimeSpan.FromMilliseconds((long)LogInterval.TotalMilliseconds - since);
         }
 
+        // Rearm the queue's wake-up before reading the counts: a drop after this read wakes the loop again.
+        Queue.DropsReported();
+        var queueFull = QueueFullFrames;
+        var unsent = UnsentFrames;
+        var drops = queueFull + unsent;
         var seconds = _lastReportTicks == long.MinValue ? (int)LogInterval.TotalSeconds : (int)Math.Min(int.MaxValue, since / 1000);
         _logger.RelayFramesDropped(_listener.Name, drops - _reportedDrops, Math.Max(1, seconds), queueFull - _reportedQueueFull, unsent - _reportedUnsent, _lastPublishError);
         _reportedDrops = drops;

@@ -41,6 +41,7 @@ internal sealed class RelayQueue : IBrokerRelay
     // The relay loop's wake-up: it raises _waiting, then looks for work; a producer adds, then looks at the flag.
     private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _waiting;
+    private int _dropsUnreported;
 
     public RelayQueue(BrokerRelayOptions options, int headerBytes)
     {
@@ -79,9 +80,11 @@ internal sealed class RelayQueue : IBrokerRelay
                 BinaryPrimitives.WriteInt32LittleEndian(destination, payload.Length);
                 payload.CopyTo(destination[RelayMessage.FramePrefixBytes..]);
             }
+
+            Count(kept);
         }
 
-        Count(kept);
+        WakeAfter(kept);
     }
 
     public void Relay(in ReadOnlySequence<byte> payload)
@@ -96,9 +99,11 @@ internal sealed class RelayQueue : IBrokerRelay
                 BinaryPrimitives.WriteInt32LittleEndian(destination, length);
                 payload.CopyTo(destination[RelayMessage.FramePrefixBytes..]);
             }
+
+            Count(kept);
         }
 
-        Count(kept);
+        WakeAfter(kept);
     }
 
     /// <summary>Takes the oldest batch to publish (a full buffer, else the one being filled); false when
@@ -171,6 +176,9 @@ internal sealed class RelayQueue : IBrokerRelay
         }
     }
 
+    /// <summary>The relay loop has reported the drops so far: the next drop wakes it again.</summary>
+    public void DropsReported() => Volatile.Write(ref _dropsUnreported, 0);
+
     /// <summary>Returns every buffer still held to the pool (the relay loop has stopped).</summary>
     public void Clear()
     {
@@ -198,16 +206,26 @@ internal sealed class RelayQueue : IBrokerRelay
         }
     }
 
+    /// <summary>Counts the frame (plain increments: the caller holds _gate, readers read the longs whole).</summary>
     private void Count(bool kept)
     {
         if (kept)
         {
-            Interlocked.Increment(ref _acceptedFrames);
+            _acceptedFrames++;
         }
         else
         {
-            // The relay loop reports drops (off the read loop), so it is woken for them too.
-            Interlocked.Increment(ref _droppedFrames);
+            _droppedFrames++;
+        }
+    }
+
+    /// <summary>Wakes the relay loop if it sleeps: for a frame kept, and for the first frame dropped since the
+    /// loop last reported drops (it logs them, off the read loop); later drops do not wake it again.</summary>
+    private void WakeAfter(bool kept)
+    {
+        if (!kept && (Volatile.Read(ref _dropsUnreported) == 1 || Interlocked.Exchange(ref _dropsUnreported, 1) == 1))
+        {
+            return;
         }
 
         // Taking the lock was a full fence, and the relay loop raises its flag before it looks for work.
