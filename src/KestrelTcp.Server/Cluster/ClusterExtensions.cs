@@ -1,3 +1,4 @@
+using KestrelTcp.Server.Cluster.Relay;
 using KestrelTcp.Server.Cluster.Routing;
 using KestrelTcp.Server.Hosting;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -33,6 +34,7 @@ internal static class ClusterExtensions
 
         builder.Services.AddSingleton<ClusterRedis>();
         builder.Services.AddClusterRouting();
+        builder.Services.AddBrokerRelay();
         builder.Services.AddSingleton<RedisClusterDirectory>();
         // TryAdd: a test may put its own view in first (the routing tests name owners themselves).
         builder.Services.TryAddSingleton<IClusterView>(services => services.GetRequiredService<RedisClusterDirectory>());

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using KestrelTcp.Protocols;
@@ -52,6 +53,22 @@ internal sealed class Listener
     public FrameCodec Codec { get; }
 
     public ListenerMode Mode => Options.Mode;
+
+    /// <summary>Where a Broker listener relays its frames beyond its own sessions (the other nodes of a
+    /// cluster); null on a single node and for other modes. Set once, before the listener takes connections.</summary>
+    public IBrokerRelay? Relay { get; private set; }
+
+    /// <summary>Gives a Broker listener its relay (at start, before any connection is accepted).</summary>
+    public void AttachRelay(IBrokerRelay relay)
+    {
+        ArgumentNullException.ThrowIfNull(relay);
+        if (Mode != ListenerMode.Broker)
+        {
+            throw new InvalidOperationException($"Listener '{Name}' is not in Broker mode; only a broker relays its frames.");
+        }
+
+        Relay = relay;
+    }
 
     /// <summary>The live sessions of this listener, by id. Change it through <see cref="AddSession"/> and
     /// <see cref="RemoveSession"/>, so that <see cref="SessionsSnapshot"/> sees the change.</summary>
@@ -129,6 +146,53 @@ internal sealed class Listener
         Session[] sessions = [.. Sessions.Values];
         Volatile.Write(ref _snapshot, new SessionSnapshot(membership, sessions));
         return sessions;
+    }
+
+    /// <summary>
+    /// Delivers frames relayed from elsewhere (the same listener on another node) to every live session of
+    /// this listener, as a broker's own fan-out does: <paramref name="block"/> (rented from
+    /// <see cref="ArrayPool{T}.Shared"/>; this takes ownership) holds <paramref name="frames"/> frames already
+    /// framed by <see cref="Codec"/> in its first <paramref name="length"/> bytes, and every session's queue
+    /// gets one reference to it (one buffer for all), subject to the same outbound limits: a session over
+    /// <c>OutboundQueueBytes</c> or the server's outbound budget is closed as <c>SlowConsumer</c>. Each session
+    /// is woken once, and its writer may run right here; call it from a pool thread, never an event loop.
+    /// Returns how many sessions the block was queued for.
+    /// </summary>
+    public int DeliverFramed(byte[] block, int length, int frames)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var sessions = SessionsSnapshot();
+        if (frames <= 0 || length <= 0 || sessions.Length == 0)
+        {
+            ArrayPool<byte>.Shared.Return(block);
+            return 0;
+        }
+
+        var queued = 0;
+        if (sessions.Length == 1)
+        {
+            queued = sessions[0].EnqueueRelayed(OutboundFrame.Encoded(block, length, frames)) == SendResult.Queued ? 1 : 0;
+            sessions[0].FlushOutbound();
+            return queued;
+        }
+
+        // One reference per session, and this one, released last (as in a broker's own relay block).
+        var shared = new SharedBlock(block, sessions.Length + 1);
+        foreach (var session in sessions)
+        {
+            if (session.EnqueueRelayed(OutboundFrame.Shared(shared, length, frames)) == SendResult.Queued)
+            {
+                queued++;
+            }
+        }
+
+        shared.Release();
+        foreach (var session in sessions)
+        {
+            session.FlushOutbound();
+        }
+
+        return queued;
     }
 
     private sealed record SessionSnapshot(int Membership, Session[] Sessions);

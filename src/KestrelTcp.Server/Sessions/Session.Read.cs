@@ -216,6 +216,8 @@ internal sealed partial class Session
                 _echoFrames++;
                 break;
             case ListenerMode.Broker:
+                // To the other nodes (clustered only; a single node pays this null check and nothing else).
+                Listener.Relay?.Relay(frame);
                 CountFanOut(frame.Length);
                 if (!received.IsEmpty && Listener.Codec.ReframesVerbatim)
                 {
@@ -258,6 +260,7 @@ internal sealed partial class Session
                 _echoFrames++;
                 break;
             case ListenerMode.Broker:
+                Listener.Relay?.Relay(frame);
                 CountFanOut((int)frame.Length);
                 var relayed = RelaySpace((int)Listener.Codec.GetEncodedLength(frame.Length));
                 _relayLength += Listener.Codec.Encode(frame, relayed);
@@ -369,6 +372,10 @@ internal sealed partial class Session
 
         shared.Release();
     }
+
+    /// <summary>Queues a block of frames relayed from another node (already framed by this listener's codec)
+    /// without waking the writer, under the same limits as the local fan-out: over them, SlowConsumer.</summary>
+    internal SendResult EnqueueRelayed(OutboundFrame block) => Enqueue(block, wake: false);
 
     /// <summary>Hands the slice's relay block to its peers, wakes each of them once (their writers may run
     /// right here, inline) and starts a new slice.</summary>
