@@ -16,6 +16,7 @@ namespace KestrelTcp.Server.Cluster.Routing;
 /// <param name="Messages">GetMessages: the frames, oldest first.</param>
 /// <param name="Audit">ReadAudit: the newest rows.</param>
 /// <param name="AuditTotal">ReadAudit: how many rows the owner's log holds.</param>
+/// <param name="Drain">Drain: the drain the node started (or found running).</param>
 internal sealed record NodeReply(
     string Id,
     string From,
@@ -27,4 +28,5 @@ internal sealed record NodeReply(
     SessionInfo? Session = null,
     MessageInfo[]? Messages = null,
     AuditRecord[]? Audit = null,
-    long AuditTotal = 0);
+    long AuditTotal = 0,
+    DrainResponse? Drain = null);

@@ -6,7 +6,7 @@ namespace KestrelTcp.Server.Cluster.Routing;
 /// <param name="Id">Unique per request; the reply carries it back.</param>
 /// <param name="From">The asking node: the reply goes to its reply channel.</param>
 /// <param name="Kind">What to do.</param>
-/// <param name="Actor">Who asked (for the owner's log line).</param>
+/// <param name="Actor">Who asked (for the owner's log line; Drain: its drain log line too).</param>
 /// <param name="SessionIds">Send, Kick: the owner's sessions named; GetSession, GetMessages: the one session.</param>
 /// <param name="Payload">Send, Broadcast: the bytes (before framing).</param>
 /// <param name="Listener">Broadcast: the listener.</param>

@@ -8,7 +8,8 @@ namespace KestrelTcp.Server.Cluster.Routing;
 /// Carries out on this node what another node asked over the command channel. Commands were checked
 /// and recorded in the audit log by the node that took them; here they go to
 /// <see cref="SessionCommands"/>'s recorded-command entry points (no second audit row) and are logged as
-/// relayed. Reads answer from this node's registry and audit log.
+/// relayed. Reads answer from this node's registry and audit log; a drain starts this node's
+/// <see cref="NodeDrain"/>.
 /// </summary>
 internal sealed class NodeRequestHandler
 {
@@ -16,14 +17,16 @@ internal sealed class NodeRequestHandler
     private readonly SessionRegistry _registry;
     private readonly AuditLog _audit;
     private readonly LocalNode _local;
+    private readonly NodeDrain _drain;
     private readonly ILogger<NodeRequestHandler> _logger;
 
-    public NodeRequestHandler(SessionCommands commands, SessionRegistry registry, AuditLog audit, LocalNode local, ILogger<NodeRequestHandler> logger)
+    public NodeRequestHandler(SessionCommands commands, SessionRegistry registry, AuditLog audit, LocalNode local, NodeDrain drain, ILogger<NodeRequestHandler> logger)
     {
         _commands = commands;
         _registry = registry;
         _audit = audit;
         _local = local;
+        _drain = drain;
         _logger = logger;
     }
 
@@ -63,9 +66,21 @@ internal sealed class NodeRequestHandler
             case NodeRequestKind.ReadAudit when request.Limit is { } limit and >= 1 and <= AuditLog.MaxNewestRows:
                 var (items, total) = await _audit.ReadNewestAsync(limit, cancellationToken).ConfigureAwait(false);
                 return new NodeReply(request.Id, _local.Name, NodeReplyStatus.Ok, Audit: [.. items], AuditTotal: total);
+            case NodeRequestKind.Drain:
+                return Drain(request);
             default:
                 return Reply(request, NodeReplyStatus.Invalid, $"Node {_local.Name} cannot read this {request.Kind} request.");
         }
+    }
+
+    /// <summary>The same drain as one asked of this node's own API: <c>/readyz</c> 503 at once, then the
+    /// sessions closed at this node's rate. Answered as soon as it started, not when it ends.</summary>
+    private NodeReply Drain(NodeRequest request)
+    {
+        var sessions = _registry.Count;
+        _logger.RelayedCommand(request.Kind, request.From, request.Actor, sessions);
+        var started = _drain.Start($"{request.Actor ?? "An operator"} (through node {request.From})");
+        return new NodeReply(request.Id, _local.Name, NodeReplyStatus.Ok, Drain: new DrainResponse(_local.Name, sessions, _drain.SessionsPerSecond, AlreadyDraining: !started));
     }
 
     private NodeReply Messages(NodeRequest request, string id)

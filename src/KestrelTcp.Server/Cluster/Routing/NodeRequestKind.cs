@@ -20,4 +20,7 @@ public enum NodeRequestKind
 
     /// <summary>The newest rows of its audit log.</summary>
     ReadAudit,
+
+    /// <summary>Start its drain (<c>POST /api/nodes/{name}/drain</c> taken by another node).</summary>
+    Drain,
 }

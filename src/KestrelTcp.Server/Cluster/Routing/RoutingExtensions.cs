@@ -14,6 +14,7 @@ internal static class RoutingExtensions
             .ValidateOnStart();
         services.AddSingleton<NodeRequestHandler>();
         services.AddSingleton<CommandChannel>();
+        services.AddSingleton<RemoteDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<CommandChannel>());
         return services;
     }
