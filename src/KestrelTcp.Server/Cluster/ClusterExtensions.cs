@@ -1,5 +1,6 @@
 using KestrelTcp.Server.Cluster.Routing;
 using KestrelTcp.Server.Hosting;
+using KestrelTcp.Server.Security;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
@@ -32,6 +33,10 @@ internal static class ClusterExtensions
         }
 
         builder.Services.AddSingleton<ClusterRedis>();
+
+        // Failed sign-ins and invalid API keys count on every node, and a lock made on one holds on all.
+        builder.Services.AddSingleton<RedisFailureStore>();
+        builder.Services.AddSingleton<ISharedFailureStore>(services => services.GetRequiredService<RedisFailureStore>());
         builder.Services.AddClusterRouting();
         builder.Services.AddSingleton<RedisClusterDirectory>();
         // TryAdd: a test may put its own view in first (the routing tests name owners themselves).
