@@ -1,6 +1,7 @@
 using KestrelTcp.Server.Cluster.Relay;
 using KestrelTcp.Server.Cluster.Routing;
 using KestrelTcp.Server.Hosting;
+using KestrelTcp.Server.Security;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
@@ -33,6 +34,10 @@ internal static class ClusterExtensions
         }
 
         builder.Services.AddSingleton<ClusterRedis>();
+
+        // Failed sign-ins and invalid API keys count on every node, and a lock made on one holds on all.
+        builder.Services.AddSingleton<RedisFailureStore>();
+        builder.Services.AddSingleton<ISharedFailureStore>(services => services.GetRequiredService<RedisFailureStore>());
         builder.Services.AddClusterRouting();
         builder.Services.AddBrokerRelay();
         builder.Services.AddSingleton<RedisClusterDirectory>();

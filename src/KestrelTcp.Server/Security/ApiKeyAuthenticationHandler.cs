@@ -70,14 +70,14 @@ internal sealed class ApiKeyAuthenticationHandler : AuthenticationHandler<Authen
 
         var source = SecurityClaims.FormatAddress(Context.Connection.RemoteIpAddress);
         var throttleKey = $"apikey:{source}";
-        if (_throttle.IsLocked(throttleKey, out var remaining))
+        if (await _throttle.LockedForAsync(throttleKey, Context.RequestAborted).ConfigureAwait(false) is { } remaining)
         {
             Context.Items[RetryItem] = remaining;
             return Fail($"Too many invalid API keys from this address; try again in {FailureThrottle.Describe(remaining)}.");
         }
 
         _logger.ApiKeyRejected(source);
-        if (_throttle.RecordFailure(throttleKey, out var lockedFor))
+        if (await _throttle.RecordFailureAsync(throttleKey, Context.RequestAborted).ConfigureAwait(false) is { } lockedFor)
         {
             _logger.ApiKeysLockedOut(source, lockedFor);
         }

@@ -51,7 +51,7 @@ internal sealed class LoginService
 
         var source = SecurityClaims.FormatAddress(remoteAddress);
         var throttleKey = $"user:{name}";
-        if (_throttle.IsLocked(throttleKey, out var remaining))
+        if (await _throttle.LockedForAsync(throttleKey).ConfigureAwait(false) is { } remaining)
         {
             _logger.LoginRefusedLocked(name, source, remaining);
             await _audit.WriteAsync(AuditEvent.ForSignIn(name, ActorKind.User, null, source, AuditAction.Login, AuditResult.LockedOut,
@@ -60,7 +60,7 @@ internal sealed class LoginService
         }
 
         var addressKey = $"addr:{source}";
-        if (_throttle.IsLocked(addressKey, out var addressRemaining))
+        if (await _throttle.LockedForAsync(addressKey).ConfigureAwait(false) is { } addressRemaining)
         {
             _logger.LoginRefusedAddressLocked(name, source, addressRemaining);
             await _audit.WriteAsync(AuditEvent.ForSignIn(name, ActorKind.User, null, source, AuditAction.Login, AuditResult.LockedOut,
@@ -82,14 +82,16 @@ internal sealed class LoginService
 
         if (verified == true && account is not null)
         {
-            _throttle.Reset(throttleKey);
+            await _throttle.ResetAsync(throttleKey).ConfigureAwait(false);
             await _audit.WriteAsync(AuditEvent.ForSignIn(account.Name, ActorKind.User, account.Role, source, AuditAction.Login, AuditResult.Allowed, null)).ConfigureAwait(false);
             _logger.LoginSucceeded(account.Name, source);
             return new LoginOutcome(account, null);
         }
 
         _logger.LoginFailed(name, source);
-        var locked = _throttle.RecordFailure(throttleKey, out var lockedFor);
+        var userLock = await _throttle.RecordFailureAsync(throttleKey).ConfigureAwait(false);
+        var locked = userLock is not null;
+        var lockedFor = userLock.GetValueOrDefault();
         if (locked)
         {
             _logger.UserLockedOut(name, lockedFor, source);
@@ -97,7 +99,9 @@ internal sealed class LoginService
 
         // Counted per address too, across names: fresh names each start a new per-name count, so only
         // this one stops a flood of made-up names from one address from costing a hash each.
-        var addressLocked = _throttle.RecordFailure(addressKey, _lockout.MaxFailuresPerAddress, out var addressLockedFor);
+        var addressLock = await _throttle.RecordFailureAsync(addressKey, _lockout.MaxFailuresPerAddress).ConfigureAwait(false);
+        var addressLocked = addressLock is not null;
+        var addressLockedFor = addressLock.GetValueOrDefault();
         if (addressLocked)
         {
             _logger.AddressLockedOut(source, addressLockedFor);
