@@ -1,5 +1,5 @@
 // The cluster in the page: the node chip in the top bar, the degraded banner, and the Nodes tab (every
-// node with its state, sessions and last heartbeat; Operators drain this node from here). On a single
+// node with its state, sessions and last heartbeat; Operators drain any node from here). On a single
 // node all of it stays hidden. Node names and addresses come from Redis, so they are text only.
 import { byId, el, setHidden, setText } from '../dom.js';
 import { ago, count, when } from '../format.js';
@@ -105,28 +105,15 @@ function paint(r, node, now) {
   }
 }
 
-/** This node drains from here; another node drains through its own dashboard (the API answers 409). */
+/** Any node drains from here: a drain of another node travels to it over its command channel. */
 function actions(node, confirming) {
   if (!isOperator() || node.state === 'Down') return [];
-  if (!node.local) {
-    // Only a web address is offered as a link (the directory is written by other processes).
-    if (node.address && /^https?:\/\//i.test(node.address)) {
-      const link = el('a', 'btn btn-ghost btn-small', 'Open');
-      link.href = node.address;
-      link.target = '_blank';
-      link.rel = 'noopener noreferrer';
-      link.title = `Open node ${node.name}'s dashboard; a node drains through its own dashboard.`;
-      return [link];
-    }
-    return [];
-  }
-
   const button = el('button', confirming ? 'btn btn-danger btn-small' : 'btn btn-danger-soft btn-small',
     node.state === 'Draining' ? 'Draining' : confirming ? 'Confirm drain' : 'Drain…');
   button.type = 'button';
   button.dataset.drain = node.name;
   button.disabled = node.state === 'Draining' || draining;
-  button.title = 'Make /readyz answer 503 so the balancer sends new devices elsewhere, then close this node\'s sessions at the configured rate.';
+  button.title = 'Make /readyz answer 503 so the balancer sends new devices elsewhere, then close the node\'s sessions at its configured rate.';
   return [button];
 }
 
