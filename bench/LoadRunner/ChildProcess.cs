@@ -146,6 +146,11 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Every CPU of the machine (Environment.ProcessorCount sees only those this process is pinned to).</summary>
+    public static int CpuCount() => File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").Count(l => l.StartsWith("processor", StringComparison.Ordinal))
+        : Environment.ProcessorCount;
+
     public static int FreePort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

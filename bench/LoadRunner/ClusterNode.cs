@@ -25,7 +25,7 @@ internal sealed class ClusterNode : IAsyncDisposable
     }
 
     /// <summary>Every CPU of the machine, as a taskset list.</summary>
-    public static string AllCpus => $"0-{Math.Max(0, CpuCount() - 1)}";
+    public static string AllCpus => $"0-{Math.Max(0, ChildProcess.CpuCount() - 1)}";
 
     public string Name { get; }
 
@@ -124,10 +124,6 @@ internal sealed class ClusterNode : IAsyncDisposable
     }
 
     public long ResidentBytes() => _process.ResidentBytes();
-
-    private static int CpuCount() => File.Exists("/proc/cpuinfo")
-        ? File.ReadLines("/proc/cpuinfo").Count(l => l.StartsWith("processor", StringComparison.Ordinal))
-        : Environment.ProcessorCount;
 
     public async ValueTask DisposeAsync()
     {

@@ -70,7 +70,7 @@ internal static class ResultsWriter
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
             : null;
         // Environment.ProcessorCount only sees the CPU this runner is pinned to; count them all.
-        var cores = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").Count(l => l.StartsWith("processor", StringComparison.Ordinal)) : Environment.ProcessorCount;
+        var cores = ChildProcess.CpuCount();
         return $"{model ?? "unknown CPU"}, {cores} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
     }
 }

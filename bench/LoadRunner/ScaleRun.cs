@@ -38,7 +38,7 @@ internal static class ScaleRun
 
             // Kestrel binds the TCP listener before the HTTP endpoint.
             await server.WaitForPortAsync(httpPort, TimeSpan.FromSeconds(30));
-            await Eventually(async () => (await http.GetAsync("readyz")).IsSuccessStatusCode);
+            await Eventually(async () => (await http.GetAsync("readyz")).IsSuccessStatusCode, "the server to be ready");
             var (heapBefore, rssBefore) = await MemoryAsync(http, server);
 
             // Idle sessions: as many as the descriptor limit leaves room for (the server needs a few hundred for itself).
@@ -57,7 +57,7 @@ internal static class ScaleRun
                 opened += batch;
             }
 
-            await Eventually(async () => await SessionCountAsync(http) >= target);
+            await Eventually(async () => await SessionCountAsync(http) >= target, $"{target:N0} sessions");
             var (heapAfter, rssAfter) = await MemoryAsync(http, server);
 
             var list = await TimeAsync(() => http.GetStringAsync("api/sessions?pageSize=50"));
@@ -76,7 +76,7 @@ internal static class ScaleRun
             }
 
             sockets.RemoveRange(Math.Min(StalenessSessions, sockets.Count), Math.Max(0, sockets.Count - StalenessSessions));
-            await Eventually(async () => await SessionCountAsync(http) <= sockets.Count);
+            await Eventually(async () => await SessionCountAsync(http) <= sockets.Count, $"{sockets.Count:N0} sessions");
             var stalenessSessions = sockets.Count;
             var staleness = await MeasureStalenessAsync(httpPort, credentials.Key, sockets);
 
@@ -86,7 +86,7 @@ internal static class ScaleRun
             }
 
             sockets.Clear();
-            await Eventually(async () => await SessionCountAsync(http) == 0);
+            await Eventually(async () => await SessionCountAsync(http) == 0, "no sessions");
             var (churn, seconds) = await ChurnAsync(tcpPort);
             return new ScaleReport(target, rssBefore, rssAfter, heapBefore, heapAfter, list, listeners, snapshot, stalenessSessions, staleness, churn, seconds,
                 server.HasExited ? "The server exited during the run:\n" + server.Output : string.Empty);
@@ -174,30 +174,5 @@ internal static class ScaleRun
         return samples.Order().ElementAt(samples.Count / 2);
     }
 
-    /// <summary>The condition, with a refused or failed HTTP call counting as "not yet".</summary>
-    private static async Task<bool> Holds(Func<Task<bool>> condition)
-    {
-        try
-        {
-            return await condition();
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (!await Holds(condition))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The server did not reach the expected state in time.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private static Task Eventually(Func<Task<bool>> condition, string what) => Wait.UntilAsync(condition, TimeSpan.FromSeconds(120), what);
 }
