@@ -16,12 +16,14 @@ internal static class ApiExtensions
     {
         // Reading needs a signed-in Viewer (or Operator); commands add the Operator policy per endpoint.
         var api = app.MapGroup("/api").RequireAuthorization(AuthorizationPolicies.Viewer);
+        api.MapSessionsExportApi();
         api.MapSessionsApi();
         api.MapSessionDeviceApi();
         api.MapListenersApi();
         api.MapAuditApi();
         api.MapServerApi();
         api.MapNodesApi();
+        api.MapDeviceMessagesApi();
         app.MapOpenApi();
         return app;
     }

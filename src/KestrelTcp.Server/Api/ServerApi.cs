@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KestrelTcp.Server.Devices.History;
 using KestrelTcp.Server.Sessions;
 
 namespace KestrelTcp.Server.Api;
@@ -8,7 +9,7 @@ internal static class ServerApi
 {
     public static RouteGroupBuilder MapServerApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/server", (SessionRegistry registry, HistoryBudget history) =>
+        api.MapGet("/server", (SessionRegistry registry, HistoryBudget history, HistoryQueue archive, HistoryWriter archiveWriter) =>
         {
             using var process = Process.GetCurrentProcess();
             return TypedResults.Ok(new ServerInfo(
@@ -25,7 +26,11 @@ internal static class ServerApi
                 registry.IsDraining,
                 history.ReservedBytes,
                 history.MaxBytes,
-                history.HistoriesRefused));
+                history.HistoriesRefused,
+                archive.Count,
+                archiveWriter.Written,
+                archive.Dropped + archiveWriter.Failed,
+                archiveWriter.UsedBytes));
         }).WithTags("Server").WithName("GetServer").WithSummary("Process, memory and session figures of this server.");
         return api;
     }

@@ -15,6 +15,10 @@ namespace KestrelTcp.Server.Api;
 /// <param name="HistoryBytes">Bytes the sessions' histories hold now (their ring buffers).</param>
 /// <param name="HistoryBudgetBytes">The most they may hold together (<c>KestrelTcp:History:MaxTotalBytes</c>).</param>
 /// <param name="HistoriesRefused">Sessions whose history could not grow because the budget was spent, since start.</param>
+/// <param name="HistoryFramesQueued">Device frames waiting for the durable history's writer.</param>
+/// <param name="HistoryFramesWritten">Device frames written to the durable history since start.</param>
+/// <param name="HistoryFramesDropped">Device frames dropped from the durable history since start, because its writer fell behind (the queue was full) or a batch could not be written.</param>
+/// <param name="HistoryDatabaseBytes">Bytes the durable history's database used at its last retention pass.</param>
 public sealed record ServerInfo(
     string Version,
     DateTimeOffset StartedAt,
@@ -29,4 +33,8 @@ public sealed record ServerInfo(
     bool Draining,
     long HistoryBytes,
     long HistoryBudgetBytes,
-    long HistoriesRefused);
+    long HistoriesRefused,
+    long HistoryFramesQueued = 0,
+    long HistoryFramesWritten = 0,
+    long HistoryFramesDropped = 0,
+    long HistoryDatabaseBytes = 0);

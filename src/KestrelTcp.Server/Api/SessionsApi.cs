@@ -68,16 +68,6 @@ internal static class SessionsApi
         int page = 1,
         int pageSize = DefaultPageSize)
     {
-        if (listener is not null && listeners.Find(listener) is null)
-        {
-            return ApiResults.BadRequest($"listener: there is no listener named '{listener}'.");
-        }
-
-        if (node is not null && !cluster.Nodes().Any(n => string.Equals(n.Name, node, StringComparison.OrdinalIgnoreCase)))
-        {
-            return ApiResults.BadRequest($"node: there is no node named '{node}'.");
-        }
-
         if (page < 1)
         {
             return ApiResults.BadRequest($"page must be 1 or more (was {page}).");
@@ -86,6 +76,40 @@ internal static class SessionsApi
         if (pageSize is < 1 or > MaxPageSize)
         {
             return ApiResults.BadRequest($"pageSize must be between 1 and {MaxPageSize} (was {pageSize}).");
+        }
+
+        if (Select(registry, listeners, cluster, listener, node, q, sort, out var all) is { } problem)
+        {
+            return problem;
+        }
+
+        return TypedResults.Ok(new SessionPage(PageOf(all, page, pageSize), all.Count, page, pageSize, cluster.DegradedReason));
+    }
+
+    /// <summary>
+    /// The sessions a list (or an export) of <c>/api/sessions</c> shows: filtered by listener, node and text,
+    /// sorted by <paramref name="sort"/>, this node's and (in a cluster) the others'. Returns a 400 naming the
+    /// parameter that is wrong, or null with the sessions in <paramref name="all"/>.
+    /// </summary>
+    internal static ProblemHttpResult? Select(
+        SessionRegistry registry,
+        ListenerCatalog listeners,
+        IClusterView cluster,
+        string? listener,
+        string? node,
+        string? q,
+        string? sort,
+        out List<SessionInfo> all)
+    {
+        all = [];
+        if (listener is not null && listeners.Find(listener) is null)
+        {
+            return ApiResults.BadRequest($"listener: there is no listener named '{listener}'.");
+        }
+
+        if (node is not null && !cluster.Nodes().Any(n => string.Equals(n.Name, node, StringComparison.OrdinalIgnoreCase)))
+        {
+            return ApiResults.BadRequest($"node: there is no node named '{node}'.");
         }
 
         var descending = sort?.StartsWith('-') == true;
@@ -114,8 +138,8 @@ internal static class SessionsApi
         var ordered = descending
             ? items.OrderByDescending(key).ThenBy(s => s.Id, StringComparer.Ordinal)
             : items.OrderBy(key).ThenBy(s => s.Id, StringComparer.Ordinal);
-        var all = ordered.ToList();
-        return TypedResults.Ok(new SessionPage(PageOf(all, page, pageSize), all.Count, page, pageSize, cluster.DegradedReason));
+        all = ordered.ToList();
+        return null;
     }
 
     /// <summary>This node's recently closed sessions and, in a cluster, every other node's, newest first.</summary>

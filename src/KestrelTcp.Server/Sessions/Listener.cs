@@ -70,6 +70,17 @@ internal sealed class Listener
         Relay = relay;
     }
 
+    /// <summary>Where the frames of this listener's identified sessions are archived (the durable device
+    /// history); null when history is off. Set once, before the listener takes connections.</summary>
+    public IFrameArchive? Archive { get; private set; }
+
+    /// <summary>Gives the listener its archive (at start, before any connection is accepted).</summary>
+    public void AttachArchive(IFrameArchive archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        Archive = archive;
+    }
+
     /// <summary>The live sessions of this listener, by id. Change it through <see cref="AddSession"/> and
     /// <see cref="RemoveSession"/>, so that <see cref="SessionsSnapshot"/> sees the change.</summary>
     public ConcurrentDictionary<string, Session> Sessions { get; } = new(StringComparer.Ordinal);

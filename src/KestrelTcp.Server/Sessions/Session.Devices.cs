@@ -19,6 +19,7 @@ internal sealed partial class Session
     internal void SetDeviceId(string deviceId)
     {
         Volatile.Write(ref _deviceId, deviceId);
+        StartArchiving();
         MarkChanged();
     }
 

@@ -199,6 +199,9 @@ internal sealed partial class Session
         history.Record(FrameDirection.In, frame, now);
         Volatile.Read(ref _watchRing)?.Record(FrameDirection.In, frame, now);
 
+        // A device's frames go to the durable history (null, and nothing more, for an unidentified session).
+        _archive?.Archive(this, FrameDirection.In, frame, now);
+
         switch (Listener.Mode)
         {
             case ListenerMode.Echo:
@@ -251,6 +254,7 @@ internal sealed partial class Session
 
         history.Record(FrameDirection.In, frame, now);
         Volatile.Read(ref _watchRing)?.Record(FrameDirection.In, frame, now);
+        _archive?.Archive(this, FrameDirection.In, frame, now);
 
         switch (Listener.Mode)
         {

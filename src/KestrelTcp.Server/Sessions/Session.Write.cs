@@ -48,6 +48,7 @@ internal sealed partial class Session
                                 _bytesOut += codec.GetEncodedLength(frame.Length);
                                 history.Record(FrameDirection.Out, frame.Span, now);
                                 Volatile.Read(ref _watchRing)?.Record(FrameDirection.Out, frame.Span, now);
+                                _archive?.Archive(this, FrameDirection.Out, frame.Span, now);
                             }
 
                             wrote = true;
@@ -109,7 +110,8 @@ internal sealed partial class Session
     {
         _framesOut += block.EncodedFrames;
         var watched = Volatile.Read(ref _watchRing);
-        if (_history.Capacity == 0 && watched is null)
+        var archive = _archive;
+        if (_history.Capacity == 0 && watched is null && archive is null)
         {
             return;
         }
@@ -122,19 +124,20 @@ internal sealed partial class Session
             // The block holds whole frames that this codec wrote, so the span parser finds each one.
             if (!codec.TryParseFrame(span[offset..], out var payloadOffset, out var payloadLength, out var frameLength))
             {
-                RecordSentFrames(block.Sequence.Slice(offset), now, history, watched);
+                RecordSentFrames(block.Sequence.Slice(offset), now, history, watched, archive);
                 return;
             }
 
             var frame = span.Slice(offset + payloadOffset, payloadLength);
             history.Record(FrameDirection.Out, frame, now);
             watched?.Record(FrameDirection.Out, frame, now);
+            archive?.Archive(this, FrameDirection.Out, frame, now);
             offset += frameLength;
         }
     }
 
     /// <summary>The rest of a block, for a codec without a span parser (Raw).</summary>
-    private void RecordSentFrames(ReadOnlySequence<byte> remaining, long now, scoped in SessionHistory.Batch history, SessionHistory? watched)
+    private void RecordSentFrames(ReadOnlySequence<byte> remaining, long now, scoped in SessionHistory.Batch history, SessionHistory? watched, IFrameArchive? archive)
     {
         var codec = Listener.Codec;
         var consumed = remaining.Start;
@@ -143,6 +146,7 @@ internal sealed partial class Session
         {
             history.Record(FrameDirection.Out, frame, now);
             watched?.Record(FrameDirection.Out, frame, now);
+            archive?.Archive(this, FrameDirection.Out, frame, now);
             remaining = remaining.Slice(consumed);
         }
     }
