@@ -99,13 +99,17 @@ internal static class DeviceMessagesApi
             var body = http.Response.BodyWriter;
             await using var writer = new Utf8JsonWriter(body);
             writer.WriteStartArray();
+            long flushed = 0;
             foreach (var row in history.Read(query, cancellationToken))
             {
+                // The serializer commits each item to the pipe itself: flush the pipe every FlushBytes
+                // committed, so the response waits for the client instead of piling up in memory.
                 JsonSerializer.Serialize(writer, DeviceMessageInfo.From(row), jsonOptions.Value.SerializerOptions);
-                if (writer.BytesPending >= SessionsExportApi.FlushBytes)
+                if (writer.BytesCommitted + writer.BytesPending - flushed >= SessionsExportApi.FlushBytes)
                 {
                     await writer.FlushAsync(cancellationToken);
                     await body.FlushAsync(cancellationToken);
+                    flushed = writer.BytesCommitted;
                 }
             }
 

@@ -52,13 +52,17 @@ internal static class SessionsExportApi
             var body = http.Response.BodyWriter;
             await using var writer = new Utf8JsonWriter(body);
             writer.WriteStartArray();
+            long flushed = 0;
             foreach (var session in sessions)
             {
+                // The serializer commits each item to the pipe itself: flush the pipe every FlushBytes
+                // committed, so the response waits for the client instead of piling up in memory.
                 JsonSerializer.Serialize(writer, session, jsonOptions.Value.SerializerOptions);
-                if (writer.BytesPending >= FlushBytes)
+                if (writer.BytesCommitted + writer.BytesPending - flushed >= FlushBytes)
                 {
                     await writer.FlushAsync(cancellationToken);
                     await body.FlushAsync(cancellationToken);
+                    flushed = writer.BytesCommitted;
                 }
             }
 
