@@ -14,6 +14,12 @@ if (args.Length > 0 && args[0] == "soak")
     return await SoakRun.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "history")
+{
+    // bench/history.sh: the device history's writer throughput and data path; see HistoryRun.
+    return await HistoryRun.RunAsync(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "cluster")
 {
     // bench/cluster.sh: three nodes on one Redis; see ClusterRun.

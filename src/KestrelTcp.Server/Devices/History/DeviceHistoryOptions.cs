@@ -50,4 +50,9 @@ public sealed class DeviceHistoryOptions
     /// <see cref="MaxBytes"/> has been written since it last ran, so a burst cannot overshoot the size by
     /// much. Default 1 minute.</summary>
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The writer thread's nice value on Linux (0 to 19; 0 = the server's own priority). Default 10:
+    /// when the data path keeps a core busy, the writer gets about a tenth of it (and the queue drops what it
+    /// cannot write) instead of half; an idle core is the writer's in full.</summary>
+    public int WriterNice { get; set; } = 10;
 }

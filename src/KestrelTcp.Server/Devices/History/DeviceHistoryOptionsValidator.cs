@@ -45,6 +45,11 @@ internal sealed class DeviceHistoryOptionsValidator : IValidateOptions<DeviceHis
             errors.Add($"{Root}:RetentionInterval must be between 00:00:00.100 and 01:00:00 (was {options.RetentionInterval}).");
         }
 
+        if (options.WriterNice is < 0 or > 19)
+        {
+            errors.Add($"{Root}:WriterNice must be between 0 and 19 (was {options.WriterNice}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -119,6 +119,13 @@ internal sealed class HistoryQueue : IFrameArchive
 
     private bool TryReserve(int bytes)
     {
+        // A full queue (the writer behind) is the case that must cost least: one read, one count.
+        if (Volatile.Read(ref _count) >= _maxFrames)
+        {
+            Interlocked.Increment(ref _dropped);
+            return false;
+        }
+
         if (Interlocked.Increment(ref _count) > _maxFrames)
         {
             Interlocked.Decrement(ref _count);

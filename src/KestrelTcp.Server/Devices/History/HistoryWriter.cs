@@ -95,6 +95,7 @@ internal sealed class HistoryWriter : IHostedService, IDisposable
 
     private void Run()
     {
+        WriterPriority.LowerCurrentThread(_options.WriterNice);
         try
         {
             RunRetention();
