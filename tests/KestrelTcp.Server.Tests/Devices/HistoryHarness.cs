@@ -16,11 +16,15 @@ internal static class HistoryHarness
     public const string History = DeviceHistoryOptions.SectionName;
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
-    /// <summary>Settings for a listener that identifies a session from a first line <c>ID=…</c>.</summary>
+    /// <summary>Settings for a listener that identifies a session from a first line <c>ID=…</c>. The writer
+    /// keeps the server's priority: on a test machine shared with other busy processes a writer at nice 10
+    /// gets a sliver of a core and the tests would wait on the machine, not on the server (what the lower
+    /// priority does is measured in bench/history.sh).</summary>
     public static Dictionary<string, string?> Identifying(string mode = "Monitor") => new()
     {
         ["KestrelTcp:Listeners:default:Mode"] = mode,
         [$"{Identify}:Pattern"] = "^ID=(?<id>.+)$",
+        [$"{History}:WriterNice"] = "0",
     };
 
     public static HistoryWriter Writer(this TestServer server) => server.GetRequiredService<HistoryWriter>();

@@ -288,6 +288,7 @@ public sealed class HistoryTests
     [InlineData("MaxBytes", "1000")]
     [InlineData("Retention", "00:00:00.500")]
     [InlineData("RetentionInterval", "00:00:00.001")]
+    [InlineData("WriterNice", "20")]
     public async Task ABadHistorySettingStopsTheServerNamingIt(string key, string value)
     {
         var settings = Identifying().With($"{History}:{key}", value);

@@ -17,6 +17,11 @@ internal sealed class HistoryWriter : IHostedService, IDisposable
     /// <summary>Most rows one transaction writes.</summary>
     public const int MaxRowsPerBatch = 4096;
 
+    /// <summary>Rows per multi-row insert statement: one statement's overhead for 32 rows.</summary>
+    private const int RowsPerStatement = 32;
+
+    private const int ColumnsPerRow = 7;
+
     /// <summary>Most rows one retention delete removes; batches are written between such chunks.</summary>
     private const int DeleteChunkRows = 10_000;
 
@@ -31,6 +36,8 @@ internal sealed class HistoryWriter : IHostedService, IDisposable
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SqliteConnection? _connection;
     private SqliteCommand? _insert;
+    private SqliteCommand? _insertMany;
+    private readonly ArchivedFrame[] _rows = new ArchivedFrame[RowsPerStatement];
     private long _written;
     private long _failed;
     private long _deleted;
@@ -74,7 +81,8 @@ internal sealed class HistoryWriter : IHostedService, IDisposable
         }
 
         _connection = _database.OpenWriter();
-        _insert = CreateInsert(_connection);
+        _insert = CreateInsert(_connection, 1);
+        _insertMany = CreateInsert(_connection, RowsPerStatement);
         _logger.HistoryOpened(_database.Path, _options.Retention, _options.MaxBytes);
         new Thread(Run) { IsBackground = true, Name = "Device history writer" }.Start();
         return Task.CompletedTask;
@@ -90,6 +98,7 @@ internal sealed class HistoryWriter : IHostedService, IDisposable
     {
         _stop.Dispose();
         _insert?.Dispose();
+        _insertMany?.Dispose();
         _connection?.Dispose();
     }
 
@@ -134,6 +143,8 @@ internal sealed class HistoryWriter : IHostedService, IDisposable
         {
             _insert?.Dispose();
             _insert = null;
+            _insertMany?.Dispose();
+            _insertMany = null;
             _connection?.Dispose();
             _connection = null;
             _done.TrySetResult();
@@ -143,7 +154,8 @@ internal sealed class HistoryWriter : IHostedService, IDisposable
     private TimeSpan RetentionDue() =>
         _options.RetentionInterval - Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastRetention));
 
-    /// <summary>Writes the frames queued now (up to <see cref="MaxRowsPerBatch"/>) in one transaction; returns how many it took.</summary>
+    /// <summary>Writes the frames queued now (up to <see cref="MaxRowsPerBatch"/>) in one transaction, in
+    /// statements of <see cref="RowsPerStatement"/> rows (a single-row one for the rest); returns how many it took.</summary>
     private int WriteBatch()
     {
         if (!_queue.TryTake(out var frame))
@@ -152,43 +164,71 @@ internal sealed class HistoryWriter : IHostedService, IDisposable
         }
 
         var connection = _connection!;
-        var insert = _insert!;
+        var rows = _rows;
         var count = 0;
+        var buffered = 0;
         long bytes = 0;
         try
         {
             using var transaction = connection.BeginTransaction();
-            insert.Transaction = transaction;
+            _insertMany!.Transaction = transaction;
+            _insert!.Transaction = transaction;
             do
             {
-                var p = insert.Parameters;
-                p[0].Value = frame.DeviceId;
-                p[1].Value = frame.SessionId;
-                p[2].Value = frame.Listener;
-                p[3].Value = (int)frame.Direction;
-                p[4].Value = (frame.AtTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
-                p[5].Value = frame.Length;
-                p[6].Value = frame.Payload;
-                insert.ExecuteNonQuery();
+                rows[buffered++] = frame;
                 count++;
                 bytes += frame.Payload.Length + frame.DeviceId.Length + frame.SessionId.Length + 32;
+                if (buffered == RowsPerStatement)
+                {
+                    Bind(_insertMany, rows, buffered);
+                    _insertMany.ExecuteNonQuery();
+                    buffered = 0;
+                }
             }
             while (count < MaxRowsPerBatch && _queue.TryTake(out frame));
 
+            for (var i = 0; i < buffered; i++)
+            {
+                Bind(_insert, rows.AsSpan(i, 1), 1);
+                _insert.ExecuteNonQuery();
+            }
+
             transaction.Commit();
-            insert.Transaction = null;
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
-            insert.Transaction = null;
-            Interlocked.Add(ref _failed, count + 1L);
-            _logger.HistoryWriteFailed(count + 1, _database.Path, ex);
-            return count + 1;
+            Interlocked.Add(ref _failed, count);
+            _logger.HistoryWriteFailed(count, _database.Path, ex);
+            return count;
+        }
+        finally
+        {
+            _insertMany!.Transaction = null;
+            _insert!.Transaction = null;
+            Array.Clear(rows);
         }
 
         Interlocked.Add(ref _written, count);
         Interlocked.Add(ref _bytesSinceRetention, bytes);
         return count;
+    }
+
+    /// <summary>Binds <paramref name="count"/> frames to the parameters of a (multi-row) insert, seven per row.</summary>
+    private static void Bind(SqliteCommand insert, ReadOnlySpan<ArchivedFrame> frames, int count)
+    {
+        var p = insert.Parameters;
+        for (var i = 0; i < count; i++)
+        {
+            var frame = frames[i];
+            var at = i * ColumnsPerRow;
+            p[at].Value = frame.DeviceId;
+            p[at + 1].Value = frame.SessionId;
+            p[at + 2].Value = frame.Listener;
+            p[at + 3].Value = (int)frame.Direction;
+            p[at + 4].Value = (frame.AtTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
+            p[at + 5].Value = frame.Length;
+            p[at + 6].Value = frame.Payload;
+        }
     }
 
     private void ReportDrops()
@@ -288,20 +328,24 @@ internal sealed class HistoryWriter : IHostedService, IDisposable
         return command.ExecuteScalar() is long result ? result : null;
     }
 
-    private static SqliteCommand CreateInsert(SqliteConnection connection)
+    /// <summary>An insert of <paramref name="rows"/> rows: parameters <c>$d0, $s0, … $p0, $d1, …</c>.</summary>
+    private static SqliteCommand CreateInsert(SqliteConnection connection, int rows)
     {
         var insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT INTO frames (device_id, session_id, listener, direction, at, length, payload)
-            VALUES ($device, $session, $listener, $direction, $at, $length, $payload);
-            """;
-        insert.Parameters.Add("$device", SqliteType.Text);
-        insert.Parameters.Add("$session", SqliteType.Text);
-        insert.Parameters.Add("$listener", SqliteType.Text);
-        insert.Parameters.Add("$direction", SqliteType.Integer);
-        insert.Parameters.Add("$at", SqliteType.Integer);
-        insert.Parameters.Add("$length", SqliteType.Integer);
-        insert.Parameters.Add("$payload", SqliteType.Blob);
+        var sql = new System.Text.StringBuilder("INSERT INTO frames (device_id, session_id, listener, direction, at, length, payload) VALUES ");
+        for (var i = 0; i < rows; i++)
+        {
+            sql.Append(i == 0 ? "(" : ",(").Append(System.Globalization.CultureInfo.InvariantCulture, $"$d{i},$s{i},$l{i},$r{i},$a{i},$n{i},$p{i})");
+            insert.Parameters.Add($"$d{i}", SqliteType.Text);
+            insert.Parameters.Add($"$s{i}", SqliteType.Text);
+            insert.Parameters.Add($"$l{i}", SqliteType.Text);
+            insert.Parameters.Add($"$r{i}", SqliteType.Integer);
+            insert.Parameters.Add($"$a{i}", SqliteType.Integer);
+            insert.Parameters.Add($"$n{i}", SqliteType.Integer);
+            insert.Parameters.Add($"$p{i}", SqliteType.Blob);
+        }
+
+        insert.CommandText = sql.Append(';').ToString();
         return insert;
     }
 }
