@@ -27,6 +27,10 @@ public sealed class HistoryExportTests(ITestOutputHelper output)
         }
 
         using var http = server.CreateHttpClient(TestRole.Viewer);
+
+        // A first export warms what any response keeps once it has been used (Kestrel's memory pool, the
+        // HTTP connection's buffers, compiled code), so the measured ones see only what an export holds.
+        await MeasureAsync(http, "/api/devices/exporter/messages/export?format=csv", (byte)'\n');
         var csv = await MeasureAsync(http, "/api/devices/exporter/messages/export?format=csv", (byte)'\n');
         var json = await MeasureAsync(http, "/api/devices/exporter/messages/export?format=json", (byte)'{');
         output.WriteLine($"csv: {csv.Bytes} bytes, heap growth at most {csv.PeakGrowth}; json: {json.Bytes} bytes, heap growth at most {json.PeakGrowth}");
@@ -36,8 +40,8 @@ public sealed class HistoryExportTests(ITestOutputHelper output)
         Assert.True(csv.Bytes > 10_000_000, $"the CSV export has {csv.Bytes} bytes");
 
         // A buffered export would hold the whole body (or a list of every row, larger still) at its middle.
-        Assert.True(csv.PeakGrowth < csv.Bytes / 8, $"the heap grew by {csv.PeakGrowth} bytes during a {csv.Bytes}-byte export");
-        Assert.True(json.PeakGrowth < json.Bytes / 8, $"the heap grew by {json.PeakGrowth} bytes during a {json.Bytes}-byte export");
+        Assert.True(csv.PeakGrowth < csv.Bytes / 5, $"the heap grew by {csv.PeakGrowth} bytes during a {csv.Bytes}-byte export");
+        Assert.True(json.PeakGrowth < json.Bytes / 5, $"the heap grew by {json.PeakGrowth} bytes during a {json.Bytes}-byte export");
     }
 
     /// <summary>Reads the export a buffer at a time, counting <paramref name="marker"/> bytes, and takes the
