@@ -21,7 +21,7 @@ public sealed class HistoryExportTests(ITestOutputHelper output)
         {
             for (var chunk = 0; chunk < Frames / 10_000; chunk++)
             {
-                await client.SendAsync(string.Concat(Enumerable.Range(chunk * 10_000, 10_000).Select(i => $"frame {i:D6} temperature=21.5\n")));
+                await client.SendAsync(string.Concat(Enumerable.Range(chunk * 10_000, 10_000).Select(i => $"frame {i:D6} temperature=21.5 humidity=40 battery=3.71 rssi=-71 fix=3\n")));
                 await server.WaitWrittenAsync(1L + ((chunk + 1) * 10_000L));
             }
         }
@@ -37,11 +37,12 @@ public sealed class HistoryExportTests(ITestOutputHelper output)
 
         Assert.Equal(Frames + 2, csv.Count);
         Assert.Equal(Frames + 1, json.Count);
-        Assert.True(csv.Bytes > 10_000_000, $"the CSV export has {csv.Bytes} bytes");
+        Assert.True(csv.Bytes > 20_000_000, $"the CSV export has {csv.Bytes} bytes");
 
-        // A buffered export would hold the whole body (or a list of every row, larger still) at its middle.
-        Assert.True(csv.PeakGrowth < csv.Bytes / 5, $"the heap grew by {csv.PeakGrowth} bytes during a {csv.Bytes}-byte export");
-        Assert.True(json.PeakGrowth < json.Bytes / 5, $"the heap grew by {json.PeakGrowth} bytes during a {json.Bytes}-byte export");
+        // A buffered export would hold the whole body (or a list of every row, larger still) at its middle;
+        // a streamed one holds a few rows and buffers (0.1-0.4 MB measured, up to 5 MB on a busy machine).
+        Assert.True(csv.PeakGrowth < csv.Bytes / 4, $"the heap grew by {csv.PeakGrowth} bytes during a {csv.Bytes}-byte export");
+        Assert.True(json.PeakGrowth < json.Bytes / 4, $"the heap grew by {json.PeakGrowth} bytes during a {json.Bytes}-byte export");
     }
 
     /// <summary>Reads the export a buffer at a time, counting <paramref name="marker"/> bytes, and takes the
