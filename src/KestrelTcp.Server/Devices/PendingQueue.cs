@@ -57,27 +57,27 @@ internal sealed class PendingQueue
         }
     }
 
+    /// <summary>Whether a message of <paramref name="length"/> bytes for <paramref name="deviceId"/> fits the bounds now.</summary>
+    public PendingAdd Check(string deviceId, int length)
+    {
+        lock (_gate)
+        {
+            return CheckHeld(deviceId, length);
+        }
+    }
+
     /// <summary>Queues <paramref name="payload"/> for <paramref name="deviceId"/> within the bounds.</summary>
     public PendingAdd TryAdd(string deviceId, byte[] payload, string? actor, out PendingMessage? queued)
     {
         queued = null;
         lock (_gate)
         {
+            if (CheckHeld(deviceId, payload.Length) is var check and not PendingAdd.Queued)
+            {
+                return check;
+            }
+
             var (count, bytes) = _byDevice.GetValueOrDefault(deviceId);
-            if (count >= _options.MaxPerDevice)
-            {
-                return PendingAdd.DeviceCountFull;
-            }
-
-            if (bytes + payload.Length > _options.MaxBytesPerDevice)
-            {
-                return PendingAdd.DeviceBytesFull;
-            }
-
-            if (_totalBytes + payload.Length > _options.MaxTotalBytes)
-            {
-                return PendingAdd.TotalBytesFull;
-            }
 
             var now = _time.GetUtcNow();
             var expires = now + _options.Expiry;
@@ -195,6 +195,16 @@ internal sealed class PendingQueue
             Interlocked.Add(ref _expired, dropped);
             return dropped;
         }
+    }
+
+    /// <summary>The bounds check; callers hold <see cref="_gate"/>.</summary>
+    private PendingAdd CheckHeld(string deviceId, int length)
+    {
+        var (count, bytes) = _byDevice.GetValueOrDefault(deviceId);
+        return count >= _options.MaxPerDevice ? PendingAdd.DeviceCountFull
+            : bytes + length > _options.MaxBytesPerDevice ? PendingAdd.DeviceBytesFull
+            : _totalBytes + length > _options.MaxTotalBytes ? PendingAdd.TotalBytesFull
+            : PendingAdd.Queued;
     }
 
     /// <summary>Takes messages off the counters; callers hold <see cref="_gate"/>.</summary>
