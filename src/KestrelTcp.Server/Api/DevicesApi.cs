@@ -51,6 +51,7 @@ internal static class DevicesApi
     private static Results<Ok<DevicePage>, ProblemHttpResult> List(
         DeviceRegistry registry,
         DeviceTracker tracker,
+        DeviceSessions sessions,
         string? q = null,
         string? tag = null,
         bool? online = null,
@@ -92,12 +93,12 @@ internal static class DevicesApi
 
         var text = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
         var (items, total) = registry.Store.Query(new DeviceQuery(text, tag, online, sortName, descending, (long)(page - 1) * pageSize, pageSize));
-        return TypedResults.Ok(new DevicePage([.. items.Select(d => WithPending(registry, d))], total, page, pageSize, Status(registry, tracker)));
+        return TypedResults.Ok(new DevicePage([.. sessions.WithClusterState(items).Select(d => WithPending(registry, d))], total, page, pageSize, Status(registry, tracker)));
     }
 
-    private static Results<Ok<DeviceInfo>, ProblemHttpResult> Get(string id, DeviceRegistry registry) =>
+    private static Results<Ok<DeviceInfo>, ProblemHttpResult> Get(string id, DeviceRegistry registry, DeviceSessions sessions) =>
         TryCheckId(id, out var bad) && registry.Store.Get(id) is { } device
-            ? TypedResults.Ok(WithPending(registry, device))
+            ? TypedResults.Ok(WithPending(registry, sessions.WithClusterState([device])[0]))
             : bad ?? ApiResults.NotFound($"There is no registered device '{id}'.");
 
     private static async Task<Results<Ok<DeviceInfo>, ProblemHttpResult>> UpdateAsync(string id, DeviceUpdateRequest? request, DeviceRegistry registry, AuditLog audit, HttpContext http)
@@ -175,6 +176,12 @@ internal static class DevicesApi
         if (!PayloadDecoder.TryDecode(request.Text, request.Hex, request.Base64, out var payload, out var error))
         {
             return FromSend(await commands.RefusePayloadAsync(actor, AuditAction.Send, null, null, $"Device '{Cut(id)}': {error}"));
+        }
+
+        if (registry.Pending.CountFor(id) > 0 && sessions.FindLocal(id) is { } here)
+        {
+            // Back online here with messages still waiting: those go first, so the device gets them in order.
+            registry.Pending.Deliver(id, here);
         }
 
         if (sessions.Find(id) is { } sessionId)

@@ -8,16 +8,37 @@ namespace KestrelTcp.Server.Devices;
 internal sealed class DeviceSessions(SessionRegistry registry, IClusterView cluster)
 {
     /// <summary>The live session that is <paramref name="deviceId"/>, on any node, or null.</summary>
-    public string? Find(string deviceId)
+    public string? Find(string deviceId) => FindLocal(deviceId)?.Id ?? FindRemote(deviceId)?.Id;
+
+    /// <summary>The live session of this node that is <paramref name="deviceId"/>, or null.</summary>
+    public Session? FindLocal(string deviceId) => registry.Devices.TryGet(deviceId, out var session) ? session : null;
+
+    /// <summary>The live session another node holds for <paramref name="deviceId"/>, or null (always null on a single node).</summary>
+    public SessionInfo? FindRemote(string deviceId) => cluster.Enabled
+        ? cluster.RemoteSessions().FirstOrDefault(s => string.Equals(s.DeviceId, deviceId, StringComparison.Ordinal))
+        : null;
+
+    /// <summary>
+    /// In a cluster, <paramref name="devices"/> with what the cluster directory says: a device offline here
+    /// but live on another node is shown online there (its session and node). On a single node, unchanged.
+    /// </summary>
+    public IReadOnlyList<DeviceInfo> WithClusterState(IReadOnlyList<DeviceInfo> devices)
     {
-        if (registry.Devices.TryGet(deviceId, out var session))
+        if (!cluster.Enabled || devices.All(d => d.Online))
         {
-            return session.Id;
+            return devices;
         }
 
-        return cluster.Enabled
-            ? cluster.RemoteSessions().FirstOrDefault(s => string.Equals(s.DeviceId, deviceId, StringComparison.Ordinal))?.Id
-            : null;
+        var remote = new Dictionary<string, SessionInfo>(StringComparer.Ordinal);
+        foreach (var info in cluster.RemoteSessions())
+        {
+            if (info.DeviceId is { } id)
+            {
+                remote[id] = info;
+            }
+        }
+
+        return [.. devices.Select(d => !d.Online && remote.TryGetValue(d.Id, out var info) ? d with { Online = true, SessionId = info.Id, Node = info.Node } : d)];
     }
 
     /// <summary>The live sessions of <paramref name="deviceIds"/>, on any node (offline devices left out).</summary>
