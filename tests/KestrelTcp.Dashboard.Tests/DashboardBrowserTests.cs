@@ -76,8 +76,48 @@ public sealed class DashboardBrowserTests : IClassFixture<BrowserFixture>
 
         Assert.Equal(new byte[] { 0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x7E, 0xFF }, await client.ReceiveFrameAsync());
         await page.Page.Locator("#log-hex").ClickAsync();
-        await Expect(page.LogFrames.Locator(".frame-data")).ToHaveTextAsync("DE AD BE EF 00 7E FF");
+        // Wireshark's layout: offset, the bytes in hex, the same bytes as ASCII (a dot for each unprintable one).
+        await Expect(page.LogFrames.Locator(".frame-data")).ToHaveTextAsync("0000 DE AD BE EF 00 7E FF .....~.");
         await page.ScreenshotAsync("send-hex");
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task AnIdentifiedSessionShowsItsDeviceFirstAndItsLastMessageSafely()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["KestrelTcp:Listeners:default:Identify:Pattern"] = @"^REG,(?<id>\w+)",
+        });
+        await using var device = await server.ConnectAsync();
+        await using var anonymous = await server.ConnectAsync();
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, server, width: 1900);
+        await Expect(page.Rows).ToHaveCountAsync(2);
+
+        await device.SendLineAsync("REG,tracker42");
+        await device.SendLineAsync("temp=21.5\t<b>hot</b>");
+        await anonymous.SendAsync([0x01, 0x02, 0xFF, (byte)'\n']);
+
+        var row = page.RowOf(device);
+        await Expect(row.Locator(".id-device")).ToHaveTextAsync("tracker42");
+        var id = server.SessionIds().First();
+        await Expect(row.Locator(".id-connection")).ToHaveTextAsync(id);
+        // The newest frame, as text: the tab escaped, the markup shown as the characters it is.
+        await Expect(row.Locator(".c-last")).ToHaveTextAsync(@"temp=21.5\t<b>hot</b>");
+        await Expect(row.Locator(".c-last b")).ToHaveCountAsync(0);
+
+        // An unidentified session shows only its connection id; a binary frame shows as hex.
+        var other = page.RowOf(anonymous);
+        await Expect(other.Locator(".id-device")).ToBeHiddenAsync();
+        await Expect(other.Locator(".c-last")).ToHaveTextAsync("0x0102FF");
+
+        // Sorting by the first column puts devices first.
+        await page.Page.Locator(".grid-head [data-sort='id']").ClickAsync();
+        await Expect(page.Rows.First.Locator(".id-device")).ToHaveTextAsync("tracker42");
+
+        await page.SelectAsync(device);
+        await Expect(page.Page.Locator("#fact-device")).ToHaveTextAsync("tracker42");
+        await page.ScreenshotAsync("device-and-last-message");
         Assert.Empty(page.Errors);
     }
 

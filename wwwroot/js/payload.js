@@ -18,6 +18,38 @@ export function spacedHex(hex) {
   return hex.replace(/(..)(?!$)/g, '$1 ');
 }
 
+/**
+ * Wireshark's layout: one line per 16 bytes, the offset, the bytes in hex (a wider gap after the eighth)
+ * and the same bytes as ASCII, with a dot for every byte that is not printable ASCII.
+ * "48656C6C6F" → "0000  48 65 6C 6C 6F  …  Hello".
+ */
+export function hexDump(hex) {
+  const count = Math.floor(hex.length / 2);
+  const digits = count > 0xffff ? 8 : 4;
+  const lines = [];
+  for (let start = 0; start < count; start += 16) {
+    const end = Math.min(count, start + 16);
+    let bytesText = '';
+    let ascii = '';
+    for (let i = start; i < start + 16; i++) {
+      if (i === start + 8) bytesText += ' ';
+      if (i >= end) {
+        bytesText += '   ';
+        continue;
+      }
+
+      const pair = hex.slice(i * 2, i * 2 + 2).toUpperCase();
+      bytesText += `${pair} `;
+      const code = parseInt(pair, 16);
+      ascii += code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : '.';
+    }
+
+    lines.push(`${start.toString(16).toUpperCase().padStart(digits, '0')}  ${bytesText} ${ascii}`);
+  }
+
+  return lines.join('\n');
+}
+
 /** Shows control characters as their Unicode pictures (␀ ␍ ␊ …) so nothing invisible hides in a frame. */
 export function visibleText(text) {
   // eslint-disable-next-line no-control-regex

@@ -24,6 +24,10 @@ internal interface IClusterView
     /// <summary>The live sessions other nodes hold, each with its <see cref="SessionInfo.Node"/> set.</summary>
     IReadOnlyCollection<SessionInfo> RemoteSessions();
 
+    /// <summary>The traffic rates the other nodes that are up sent with their last heartbeat, added up per
+    /// listener name (empty on a single node).</summary>
+    IReadOnlyDictionary<string, ListenerRates> RemoteRates();
+
     /// <summary>A live session held by another node.</summary>
     bool TryGetRemoteSession(string id, out SessionInfo session);
 

@@ -1,3 +1,5 @@
+using KestrelTcp.Server.Sessions;
+
 namespace KestrelTcp.Server.Cluster;
 
 /// <summary>What a node writes about itself at each heartbeat, in <c>{p}:nodes</c>.</summary>
@@ -11,6 +13,8 @@ namespace KestrelTcp.Server.Cluster;
 /// <param name="Draining">Whether it is draining.</param>
 /// <param name="Seq">The sequence number of its last directory batch, so a reader that missed one
 /// (pub/sub is at-most-once) finds out at the next heartbeat and reloads that node.</param>
+/// <param name="Rates">Its listeners' traffic per second since its previous heartbeat (null from a node
+/// that does not send them), for cluster-wide charts.</param>
 internal sealed record NodeRecord(
     string Name,
     string Instance,
@@ -20,4 +24,5 @@ internal sealed record NodeRecord(
     int Sessions,
     DateTimeOffset HeartbeatAt,
     bool Draining,
-    long Seq);
+    long Seq,
+    IReadOnlyList<ListenerRates>? Rates = null);

@@ -23,6 +23,11 @@ internal sealed partial class RedisClusterDirectory
     private long _lastCountersTicks;
     private long _lastHeartbeatTicks = long.MinValue;
 
+    // Each listener's traffic at the previous heartbeat, and when that was: the heartbeat sends the rates
+    // in between.
+    private readonly Dictionary<string, ListenerTraffic> _trafficAtHeartbeat = new(StringComparer.OrdinalIgnoreCase);
+    private long _trafficTicks;
+
     /// <summary>How many sessions are in the directory as this node last wrote it (for tests and /api/nodes).</summary>
     internal int PublishedCount => _published.Count;
 
@@ -236,11 +241,29 @@ internal sealed partial class RedisClusterDirectory
         }
 
         var record = new NodeRecord(_local.Name, _local.InstanceId, _local.Address, _local.Version, _local.StartedAt,
-            _registry.Count, _time.GetUtcNow(), _registry.IsDraining, seq);
+            _registry.Count, _time.GetUtcNow(), _registry.IsDraining, seq, TrafficRates());
         var tx = db.CreateTransaction();
         _ = tx.StringSetAsync(alive, _local.InstanceId, _options.NodeTimeout);
         _ = tx.HashSetAsync(Keys.Nodes, _local.Name, JsonSerializer.SerializeToUtf8Bytes(record, ClusterJson.Default.NodeRecord));
         await tx.ExecuteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Each listener's rates since the previous heartbeat (zero at the first).</summary>
+    private ListenerRates[] TrafficRates()
+    {
+        var now = _time.GetTimestamp();
+        var seconds = _trafficTicks == 0 ? 0 : _time.GetElapsedTime(_trafficTicks, now).TotalSeconds;
+        _trafficTicks = now;
+        var rates = new ListenerRates[_listeners.All.Count];
+        for (var i = 0; i < rates.Length; i++)
+        {
+            var listener = _listeners.All[i];
+            var current = listener.Traffic();
+            rates[i] = current.RatesSince(_trafficAtHeartbeat.GetValueOrDefault(listener.Name, current), seconds, listener.Name);
+            _trafficAtHeartbeat[listener.Name] = current;
+        }
+
+        return rates;
     }
 
     private SessionInfo Describe(Session session) => session.Snapshot() with { Node = _local.Name };

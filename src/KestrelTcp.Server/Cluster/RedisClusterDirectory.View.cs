@@ -24,6 +24,9 @@ internal sealed partial class RedisClusterDirectory
     /// <summary>Largest directory message read (a batch of <see cref="MaxBatchEntries"/> is far smaller).</summary>
     public const int MaxDeltaBytes = 4 * 1024 * 1024;
 
+    /// <summary>Listener rates read from one node's heartbeat, at most; the rest are ignored.</summary>
+    public const int MaxRatesPerNode = 256;
+
     private readonly ConcurrentDictionary<string, RemoteNode> _nodes = new(StringComparer.Ordinal);
     private readonly Channel<DirectoryDelta> _deltas;
     private int _deltasDropped;
@@ -57,6 +60,33 @@ internal sealed partial class RedisClusterDirectory
         }
 
         return sessions;
+    }
+
+    public IReadOnlyDictionary<string, ListenerRates> RemoteRates()
+    {
+        var rates = new Dictionary<string, ListenerRates>(StringComparer.OrdinalIgnoreCase);
+        foreach (var node in _nodes.Values)
+        {
+            if (node.Down || node.Record?.Rates is not { } sent)
+            {
+                continue;
+            }
+
+            // What another node wrote is read, not trusted: as many listeners as a node may have, each a
+            // named listener with finite figures (a NaN would make the totals unserialisable).
+            for (var i = 0; i < Math.Min(sent.Count, MaxRatesPerNode); i++)
+            {
+                var entry = sent[i];
+                if (entry is null || string.IsNullOrEmpty(entry.Listener) || !entry.IsValid)
+                {
+                    continue;
+                }
+
+                rates[entry.Listener] = rates.TryGetValue(entry.Listener, out var sum) ? sum.Plus(entry) : entry;
+            }
+        }
+
+        return rates;
     }
 
     public bool TryGetRemoteSession(string id, out SessionInfo session)

@@ -5,6 +5,8 @@ namespace KestrelTcp.Server.Cluster;
 /// <summary>The cluster view of a node with no Redis: only itself, never degraded, no remote sessions.</summary>
 internal sealed class SingleNodeView(LocalNode local, SessionRegistry registry) : IClusterView
 {
+    private static readonly Dictionary<string, ListenerRates> EmptyRates = [];
+
     public bool Enabled => false;
 
     public string LocalNode => local.Name;
@@ -20,6 +22,8 @@ internal sealed class SingleNodeView(LocalNode local, SessionRegistry registry) 
     public IReadOnlyList<NodeInfo> Nodes() => [local.Describe(registry, DateTimeOffset.UtcNow)];
 
     public IReadOnlyCollection<SessionInfo> RemoteSessions() => [];
+
+    public IReadOnlyDictionary<string, ListenerRates> RemoteRates() => EmptyRates;
 
     public bool TryGetRemoteSession(string id, out SessionInfo session)
     {

@@ -129,9 +129,7 @@ internal sealed partial class DashboardPublisher : BackgroundService
                     _changes.Upsert(session);
                     break;
                 case SessionEventKind.Closed:
-                    var info = session.Snapshot();
-                    _totals.OnClosed(info);
-                    _changes.Close(DashboardRows.Closed(info));
+                    _changes.Close(DashboardRows.Closed(session.Snapshot()));
                     break;
             }
         }

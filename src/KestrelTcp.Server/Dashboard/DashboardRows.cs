@@ -21,7 +21,9 @@ internal static class DashboardRows
         s.FramesOut,
         s.QueuedBytes,
         s.Encrypted,
-        node ?? s.Node);
+        node ?? s.Node,
+        s.DeviceId,
+        s.LastMessage);
 
     public static ClosedSessionRow Closed(SessionInfo s, string? node = null) => new(
         s.Id,

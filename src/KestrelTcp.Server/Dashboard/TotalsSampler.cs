@@ -6,12 +6,12 @@ using KestrelTcp.Server.Sessions;
 namespace KestrelTcp.Server.Dashboard;
 
 /// <summary>
-/// Samples the server's totals about once a second and keeps the last minutes for the charts. A
-/// listener's cumulative traffic is what its live sessions have counted plus what its closed sessions
-/// counted before they closed, so rates stay right while sessions come and go. In a cluster the session
-/// counts (total and per listener) add the other nodes' sessions in the cluster view; rates and totals
-/// since start stay this node's (the others' counters arrive only every few seconds). Used by the
-/// publisher's loop only.
+/// Samples the server's totals about once a second and keeps the last minutes for the charts. Rates come
+/// from each listener's cumulative traffic (<see cref="Listener.Traffic"/>: live sessions plus what closed
+/// sessions had counted), so they stay right while sessions come and go. In a cluster the session counts
+/// add the other nodes' sessions in the cluster view, and the rates add the rates the other nodes sent with
+/// their last heartbeat (a few seconds behind this node's own); rejections and totals since start stay this
+/// node's. Used by the publisher's loop only.
 /// </summary>
 internal sealed class TotalsSampler
 {
@@ -22,8 +22,7 @@ internal sealed class TotalsSampler
     private readonly Dictionary<string, int> _remoteByListener = new(StringComparer.OrdinalIgnoreCase);
     private readonly Queue<ServerTotals> _history = new();
     private readonly int _historyCapacity;
-    private readonly Dictionary<string, Counters> _closed = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, Counters> _previous = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ListenerTraffic> _previous = new(StringComparer.OrdinalIgnoreCase);
     private long _previousTimestamp;
 
     public TotalsSampler(ListenerCatalog listeners, SessionRegistry registry, SessionEvents events, IClusterView cluster, int historyCapacity)
@@ -42,20 +41,6 @@ internal sealed class TotalsSampler
 
     public ServerTotals[] History() => [.. _history];
 
-    /// <summary>Adds a closed session's final counters to its listener's closed totals.</summary>
-    public void OnClosed(SessionInfo closed)
-    {
-        var counters = _closed.GetValueOrDefault(closed.Listener);
-        _closed[closed.Listener] = counters with
-        {
-            Disconnects = counters.Disconnects + 1,
-            FramesIn = counters.FramesIn + closed.FramesIn,
-            FramesOut = counters.FramesOut + closed.FramesOut,
-            BytesIn = counters.BytesIn + closed.BytesIn,
-            BytesOut = counters.BytesOut + closed.BytesOut,
-        };
-    }
-
     /// <summary>Takes a sample if at least <paramref name="period"/> has passed since the previous one.</summary>
     public bool TrySample(TimeSpan period)
     {
@@ -73,23 +58,30 @@ internal sealed class TotalsSampler
     {
         var seconds = _previousTimestamp == 0 ? 0 : Stopwatch.GetElapsedTime(_previousTimestamp, now).TotalSeconds;
         var remote = _cluster.Enabled ? CountRemote() : 0;
+        var remoteRates = _cluster.Enabled ? _cluster.RemoteRates() : null;
         var listeners = new ListenerTotals[_listeners.All.Count];
         var sum = new ListenerTotals(string.Empty, 0, 0, 0, 0, 0, 0, 0, ListenerRejections.None);
         for (var i = 0; i < listeners.Length; i++)
         {
             var listener = _listeners.All[i];
-            var current = Cumulative(listener);
+            var current = listener.Traffic();
             var previous = _previous.GetValueOrDefault(listener.Name, current);
             _previous[listener.Name] = current;
+            var rates = current.RatesSince(previous, seconds, listener.Name);
+            if (remoteRates is not null && remoteRates.TryGetValue(listener.Name, out var others))
+            {
+                rates = rates.Plus(others);
+            }
+
             var totals = new ListenerTotals(
                 listener.Name,
                 listener.Sessions.Count + _remoteByListener.GetValueOrDefault(listener.Name),
-                Rate(current.Connects, previous.Connects, seconds),
-                Rate(current.Disconnects, previous.Disconnects, seconds),
-                Rate(current.FramesIn, previous.FramesIn, seconds),
-                Rate(current.FramesOut, previous.FramesOut, seconds),
-                Rate(current.BytesIn, previous.BytesIn, seconds),
-                Rate(current.BytesOut, previous.BytesOut, seconds),
+                rates.ConnectsPerSecond,
+                rates.DisconnectsPerSecond,
+                rates.FramesInPerSecond,
+                rates.FramesOutPerSecond,
+                rates.BytesInPerSecond,
+                rates.BytesOutPerSecond,
                 listener.Rejections);
             listeners[i] = totals;
             sum = sum with
@@ -140,31 +132,4 @@ internal sealed class TotalsSampler
 
         return sessions.Count;
     }
-
-    private Counters Cumulative(Listener listener)
-    {
-        var closed = _closed.GetValueOrDefault(listener.Name);
-        var live = closed with { Connects = listener.AcceptedTotal };
-        // Counters are read straight from each session: a snapshot per session per sample would be
-        // garbage in proportion to the session count, every second.
-        foreach (var session in listener.Sessions.Values)
-        {
-            live = live with
-            {
-                FramesIn = live.FramesIn + session.FramesIn,
-                FramesOut = live.FramesOut + session.FramesOut,
-                BytesIn = live.BytesIn + session.BytesIn,
-                BytesOut = live.BytesOut + session.BytesOut,
-            };
-        }
-
-        return live;
-    }
-
-    // A session that closed between removal from the registry and its Closed event can make a
-    // cumulative count dip for one sample; a rate is never negative.
-    private static double Rate(long current, long previous, double seconds) =>
-        seconds <= 0 ? 0 : Math.Round(Math.Max(0, current - previous) / seconds, 2);
-
-    private readonly record struct Counters(long Connects, long Disconnects, long FramesIn, long FramesOut, long BytesIn, long BytesOut);
 }

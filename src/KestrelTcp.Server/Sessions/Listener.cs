@@ -19,6 +19,13 @@ internal sealed class Listener
     private long _accepted;
     private long _rejected;
 
+    // What the sessions that left had counted, for Traffic(): added once per closed session.
+    private long _closed;
+    private long _closedFramesIn;
+    private long _closedFramesOut;
+    private long _closedBytesIn;
+    private long _closedBytesOut;
+
     // Bumped after every change to Sessions; the snapshot remembers the version it was taken at.
     private int _membership;
     private SessionSnapshot _snapshot = new(-1, []);
@@ -124,7 +131,37 @@ internal sealed class Listener
         if (Sessions.TryRemove(session.Id, out _))
         {
             Interlocked.Increment(ref _membership);
+            Interlocked.Add(ref _closedFramesIn, session.FramesIn);
+            Interlocked.Add(ref _closedFramesOut, session.FramesOut);
+            Interlocked.Add(ref _closedBytesIn, session.BytesIn);
+            Interlocked.Add(ref _closedBytesOut, session.BytesOut);
+            Interlocked.Increment(ref _closed);
         }
+    }
+
+    /// <summary>
+    /// This listener's traffic since start. Walks the live sessions with the dictionary's lock-free
+    /// enumerator (not <c>Values</c>, which locks every bucket and copies), reading their counters: meant
+    /// for samplers that run about once a second, not for the data path.
+    /// </summary>
+    public ListenerTraffic Traffic()
+    {
+        long framesIn = 0, framesOut = 0, bytesIn = 0, bytesOut = 0;
+        foreach (var (_, session) in Sessions)
+        {
+            framesIn += session.FramesIn;
+            framesOut += session.FramesOut;
+            bytesIn += session.BytesIn;
+            bytesOut += session.BytesOut;
+        }
+
+        return new ListenerTraffic(
+            AcceptedTotal,
+            Interlocked.Read(ref _closed),
+            framesIn + Interlocked.Read(ref _closedFramesIn),
+            framesOut + Interlocked.Read(ref _closedFramesOut),
+            bytesIn + Interlocked.Read(ref _closedBytesIn),
+            bytesOut + Interlocked.Read(ref _closedBytesOut));
     }
 
     /// <summary>

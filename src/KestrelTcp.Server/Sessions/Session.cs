@@ -263,8 +263,13 @@ internal sealed partial class Session
             closed is null ? null : ToTimestamp(closedAt),
             closed,
             closed is null ? null : CloseDetail,
-            DeviceId: DeviceId);
+            DeviceId: DeviceId,
+            LastMessage: LastMessage());
     }
+
+    /// <summary>The newest received frame in the history, previewed; null when there is none.</summary>
+    private string? LastMessage() =>
+        _history.NewestReceived(MessagePreview.MaxBytes, out var length) is { } bytes ? MessagePreview.Of(bytes, length) : null;
 
     /// <summary>Runs the session until it closes: the read loop here, the write loop beside it.</summary>
     public async Task RunAsync()

@@ -34,6 +34,10 @@ internal sealed class SessionHistory
     private int _tail;
     private int _wrapEnd;
     private bool _wrapped;
+
+    // Where the newest received frame's record starts, or -1 when the ring holds none (for the
+    // "last message" a session shows without walking its ring).
+    private int _newestIn = -1;
     private bool _released;
     private bool _refused;
     private long _refusedAtGeneration = -1;
@@ -150,6 +154,26 @@ internal sealed class SessionHistory
         }
     }
 
+    /// <summary>
+    /// The newest received frame still in the ring: up to <paramref name="maxBytes"/> of its kept bytes,
+    /// and its real length in <paramref name="length"/>; null when the ring holds no received frame.
+    /// </summary>
+    public byte[]? NewestReceived(int maxBytes, out int length)
+    {
+        lock (_gate)
+        {
+            if (_buffer is null || _newestIn < 0)
+            {
+                length = 0;
+                return null;
+            }
+
+            var header = ReadHeader(_newestIn);
+            length = header.Length;
+            return _buffer.AsSpan(_newestIn + HeaderBytes, Math.Min(header.PreviewLength, Math.Max(0, maxBytes))).ToArray();
+        }
+    }
+
     /// <summary>Drops the buffer and gives its bytes back to the budget (the session has closed); later
     /// frames are not recorded.</summary>
     public void Release()
@@ -166,6 +190,7 @@ internal sealed class SessionHistory
             {
                 _buffer = null;
                 _live = 0;
+                _newestIn = -1;
                 _head = _tail = _wrapEnd = 0;
                 _wrapped = false;
                 _budget.Release(buffer.Length);
@@ -307,6 +332,12 @@ internal sealed class SessionHistory
         }
 
         var grown = new byte[next];
+        if (_newestIn >= 0)
+        {
+            // The records move to the start of the new buffer, oldest first: so does this one.
+            _newestIn = !_wrapped || _newestIn >= _head ? _newestIn - _head : _newestIn + (_wrapEnd - _head);
+        }
+
         if (_buffer is { } old)
         {
             // Lay the records out from the start of the new buffer, oldest first.
@@ -334,6 +365,11 @@ internal sealed class SessionHistory
 
     private void EvictOldest()
     {
+        if (_head == _newestIn)
+        {
+            _newestIn = -1;
+        }
+
         _head += HeaderBytes + ReadHeader(_head).PreviewLength;
         _live--;
         if (_live == 0)
@@ -354,6 +390,11 @@ internal sealed class SessionHistory
     {
         var header = new RecordHeader(timestampTicks, (int)Math.Min(length, int.MaxValue), previewLength, direction);
         MemoryMarshal.Write(_buffer.AsSpan(at, HeaderBytes), in header);
+        if (direction == FrameDirection.In)
+        {
+            _newestIn = at;
+        }
+
         _tail = at + HeaderBytes + previewLength;
         _live++;
         _count++;

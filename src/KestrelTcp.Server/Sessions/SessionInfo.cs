@@ -19,6 +19,8 @@ namespace KestrelTcp.Server.Sessions;
 /// <param name="CloseDetail">More about why it ended, when there is more to say.</param>
 /// <param name="Node">The cluster node that holds the session (the API fills it in; the data path does not know nodes).</param>
 /// <param name="DeviceId">The device the session is (identified from its first frames or named by an operator); null while it is not identified.</param>
+/// <param name="LastMessage">The newest frame received from the client, as a short safe line (<see cref="MessagePreview"/>):
+/// text with line breaks escaped, or <c>0x</c> and hexadecimal for binary; null when its history holds no received frame.</param>
 public sealed record SessionInfo(
     string Id,
     string Listener,
@@ -37,4 +39,5 @@ public sealed record SessionInfo(
     CloseReason? CloseReason = null,
     string? CloseDetail = null,
     string? Node = null,
-    string? DeviceId = null);
+    string? DeviceId = null,
+    string? LastMessage = null);

@@ -71,6 +71,39 @@ public sealed class DashboardClusterTests
     }
 
     [Fact]
+    public async Task TheChartsRatesOnOneNodeCountTheTrafficOfAnotherNode()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var a = await TestServer.StartAsync(ClusterSettings.For(redis, "a"));
+        await using var b = await TestServer.StartAsync(ClusterSettings.For(redis, "b"));
+        await using var browser = await DashboardClusterProbe.ConnectAsync(a);
+        await using var onB = await b.ConnectAsync();
+        await b.WaitForSessionCountAsync(1);
+
+        // A device on node b talks steadily (20 lines every 50 ms, about 400 frames a second) until node
+        // a's charts show it; node a itself has no session and no traffic at all.
+        using var stop = new CancellationTokenSource(Timeout);
+        var talking = Task.Run(async () =>
+        {
+            using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+            while (await pace.WaitForNextTickAsync(stop.Token))
+            {
+                await onB.SendAsync(string.Concat(Enumerable.Repeat("telemetry,1\n", 20)));
+            }
+        });
+
+        await browser.WaitUntilAsync(
+            p => p.LastTotals is { FramesInPerSecond: > 100, BytesInPerSecond: > 1000 } t && t.Listeners.Single().FramesInPerSecond > 100,
+            "node b's frame and byte rates in node a's totals", Timeout);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => talking);
+        Assert.Equal(0, a.GetRequiredService<SessionRegistry>().Count);
+
+        // Once node b is quiet, its next heartbeats carry zero and node a's rates fall back to zero.
+        await browser.WaitUntilAsync(p => p.LastTotals is { FramesInPerSecond: 0, BytesInPerSecond: 0 }, "the rates back at zero", Timeout);
+    }
+
+    [Fact]
     public async Task MoreRemoteChangesBetweenTwoFlushesThanTheBoundBecomeOneSnapshot()
     {
         const int Bound = 10;

@@ -22,6 +22,8 @@ internal sealed class TestClusterView(TestDirectory directory, string local) : I
 
     public IReadOnlyCollection<SessionInfo> RemoteSessions() => directory.SessionsNotOn(local);
 
+    public IReadOnlyDictionary<string, ListenerRates> RemoteRates() => new Dictionary<string, ListenerRates>();
+
     public bool TryGetRemoteSession(string id, out SessionInfo session) => directory.TryGet(id, local, out session);
 
     public Task<IReadOnlyList<SessionInfo>> RemoteClosedAsync(int limit, CancellationToken cancellationToken) =>

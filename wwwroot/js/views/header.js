@@ -35,12 +35,11 @@ export function initHeader({ onSignOut }) {
   renderHub();
 }
 
-/** In a cluster the session counts are the cluster's and the rates this node's: the tiles say which. */
+/** In a cluster the counts and rates are the cluster's (only "opened since start" is this node's): the tiles say so. */
 function renderScope() {
   const clustered = store.cluster.enabled;
   for (const tile of document.querySelectorAll('.stats .stat')) {
-    const scope = tile.dataset.stat === 'sessions' ? 'all nodes' : 'this node';
-    setText(tile.querySelector('.stat-window'), clustered ? `last 5 min · ${scope}` : 'last 5 min');
+    setText(tile.querySelector('.stat-window'), clustered ? 'last 5 min · all nodes' : 'last 5 min');
   }
   setText(byId('stat-opened-where'), clustered ? 'opened here since start' : 'opened since start');
 }

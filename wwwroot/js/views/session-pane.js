@@ -66,6 +66,7 @@ function renderFacts() {
   setHidden(byId('pane-node'), !row.node);
   setText(byId('pane-node'), row.node ? `node ${row.node}` : '');
   renderTransport(id, live);
+  setText(byId('fact-device'), row.deviceId ?? '—');
   setText(byId('fact-remote'), row.remoteEndPoint ?? '—');
   setText(byId('fact-connected'), live ? `${duration(now - row.connectedAt)} ago` : duration((closed.closedAt ?? now) - row.connectedAt));
   byId('fact-connected').title = row.connectedAt ? new Date(row.connectedAt).toString() : '';

@@ -2,6 +2,8 @@
 // exist in the DOM and are reused as the table scrolls, so 10,000 sessions draw as fast as 30; the
 // ordered, filtered list of ids is rebuilt at most once per animation frame, and only when a delta
 // can have changed it. In a cluster a Node column and a node filter show where each session is held.
+// An identified session shows its device first and its connection id second; the Last message column
+// shows the newest frame received (the server's safe one-line preview, drawn as text only).
 import { byId, el, lockIcon, perFrame, setHidden, setText } from '../dom.js';
 import { ago, bytes, count, duration } from '../format.js';
 import { clearSelection, focus, on, select, serverNow, store } from '../state.js';
@@ -11,10 +13,13 @@ const OVERSCAN = 6;
 
 /** Sort keys: how to read the value, and whether deltas can change it. */
 const sortKeys = {
-  id: { value: (s) => s.id, volatile: false },
+  // Devices first, by device id; then the sessions that are not identified, by connection id.
+  // (A session can be identified after it appeared, so deltas can change it; it still sorts A to Z first.)
+  id: { value: (s) => (s.deviceId ? `0${s.deviceId}` : `1${s.id}`), volatile: true, ascending: true },
   listener: { value: (s) => s.listener, volatile: false },
   node: { value: (s) => s.node ?? '', volatile: false },
   remote: { value: (s) => s.remoteEndPoint ?? '', volatile: false },
+  last: { value: (s) => s.lastMessage ?? '', volatile: true, ascending: true },
   age: { value: (s) => -s.connectedAt, volatile: false },
   activity: { value: (s) => Math.max(s.lastReceivedAt, s.lastSentAt), volatile: true },
   bytesIn: { value: (s) => s.bytesIn, volatile: true },
@@ -25,10 +30,11 @@ const sortKeys = {
 };
 
 const columns = [
-  { key: 'id', className: 'cell cell-id', text: (s) => s.id },
+  { key: 'id', className: 'cell cell-id', text: (s) => s.id, paint: paintId },
   { key: 'listener', className: 'cell cell-listener', text: (s) => s.listener },
   { key: 'node', className: 'cell cell-node', text: (s) => s.node ?? '' },
   { key: 'remote', className: 'cell cell-remote', text: (s) => s.remoteEndPoint ?? '—' },
+  { key: 'last', className: 'cell cell-last', text: (s) => s.lastMessage ?? '' },
   { key: 'age', className: 'cell num', text: (s, now) => duration(now - s.connectedAt) },
   { key: 'activity', className: 'cell num', text: (s, now) => ago(Math.max(s.lastReceivedAt, s.lastSentAt), now) },
   { key: 'bytesIn', className: 'cell num', text: (s) => bytes(s.bytesIn) },
@@ -90,7 +96,8 @@ export function initSessionTable() {
     const button = event.target.closest('[data-sort]');
     if (!button) return;
     const key = button.dataset.sort;
-    sort.direction = sort.key === key ? -sort.direction : (sortKeys[key].volatile ? -1 : 1);
+    // Counters sort largest first at the first click, names A to Z.
+    sort.direction = sort.key === key ? -sort.direction : (sortKeys[key].volatile && !sortKeys[key].ascending ? -1 : 1);
     sort.key = key;
     viewStale = true;
     schedule();
@@ -139,14 +146,16 @@ function renderNodeFilter() {
 function matches(session) {
   if (nodeFilter && session.node !== nodeFilter) return false;
   if (filterTerms.length === 0) return true;
-  let text = searchText.get(session.id);
-  if (text === undefined) {
+  let cached = searchText.get(session.id);
+  // A session can be identified after it was first seen: its device id joins its text then.
+  if (cached === undefined || cached.device !== session.deviceId) {
     // "tls" finds the encrypted sessions.
-    text = `${session.id} ${session.listener} ${session.remoteEndPoint ?? ''}${session.encrypted ? ' tls' : ''}${session.node ? ` ${session.node}` : ''}`.toLowerCase();
-    searchText.set(session.id, text);
+    const text = `${session.deviceId ?? ''} ${session.id} ${session.listener} ${session.remoteEndPoint ?? ''}${session.encrypted ? ' tls' : ''}${session.node ? ` ${session.node}` : ''}`.toLowerCase();
+    cached = { device: session.deviceId, text };
+    searchText.set(session.id, cached);
   }
 
-  return filterTerms.every((term) => text.includes(term));
+  return filterTerms.every((term) => cached.text.includes(term));
 }
 
 function rebuildView() {
@@ -208,6 +217,14 @@ function createRow() {
     const cell = el('span', `${column.className} c-${column.key}`);
     cell.setAttribute('role', 'gridcell');
     element.append(cell);
+    if (column.key === 'id') {
+      // The device (when identified), then the connection id.
+      const device = el('span', 'id-device');
+      const connection = el('span', 'id-connection');
+      cell.append(device, connection);
+      return { device, connection };
+    }
+
     if (column.key !== 'remote') return cell;
 
     // The remote address carries a padlock when the connection uses TLS.
@@ -242,12 +259,23 @@ function paintRow(row, session, index, now) {
   row.element.setAttribute('aria-selected', String(selected));
   row.element.classList.toggle('focused', store.focusedId === session.id);
   row.checkbox.checked = selected;
-  for (let c = 0; c < columns.length; c++) setText(row.cells[c], columns[c].text(session, now));
+  for (let c = 0; c < columns.length; c++) {
+    const column = columns[c];
+    if (column.paint) column.paint(row.cells[c], session);
+    else setText(row.cells[c], column.text(session, now));
+  }
   setHidden(row.lock, !session.encrypted);
   const lastActivity = Math.max(session.lastReceivedAt, session.lastSentAt);
   row.cells[ACTIVITY].classList.toggle('cell-fresh', lastActivity > 0 && now - lastActivity < 2000);
   row.cells[QUEUE].classList.toggle('cell-warn', session.queuedBytes > 65536);
   row.cells[QUEUE].classList.toggle('cell-dim', session.queuedBytes === 0);
+}
+
+/** The Session cell: the device id first when the session is identified, the connection id after it. */
+function paintId(cell, session) {
+  setText(cell.device, session.deviceId ?? '');
+  setHidden(cell.device, !session.deviceId);
+  setText(cell.connection, session.id);
 }
 
 function renderChrome(total) {

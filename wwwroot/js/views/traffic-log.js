@@ -3,7 +3,7 @@
 // and exported. Payloads are device data: they go into the page as text only.
 import { byId, el, setHidden, setText } from '../dom.js';
 import { bytes, clock, count } from '../format.js';
-import { spacedHex, visibleText } from '../payload.js';
+import { hexDump, visibleText } from '../payload.js';
 
 const KEEP = 5000;
 const SHOW = 1000;
@@ -103,7 +103,7 @@ function line(frame) {
   const li = el('li', 'frame');
   const incoming = frame.direction === 'In';
   li.classList.add(incoming ? 'frame-in' : 'frame-out');
-  const data = el('span', 'frame-data', mode === 'hex' ? spacedHex(frame.hex) : visibleText(frame.text));
+  const data = mode === 'hex' ? el('span', 'frame-data hexdump', hexDump(frame.hex)) : el('span', 'frame-data', visibleText(frame.text));
   if (frame.truncated) data.append(el('span', 'truncated', ` … (${bytes(frame.length)} in all)`));
   li.append(
     el('span', 'frame-time', clock(frame.time)),

@@ -16,6 +16,8 @@ namespace KestrelTcp.Server.Dashboard.Contracts;
 /// <param name="QueuedBytes">Bytes waiting to be sent: queued, or written but not yet taken by the peer's flush.</param>
 /// <param name="Encrypted">Whether the connection uses TLS.</param>
 /// <param name="Node">In a cluster, the node that holds the session; absent on a single node (the single-node payload is unchanged).</param>
+/// <param name="DeviceId">The device the session is, once identified; absent before.</param>
+/// <param name="LastMessage">The newest frame received, as a short safe line of text or hexadecimal; absent when there is none.</param>
 public sealed record SessionRow(
     string Id,
     string Listener,
@@ -29,4 +31,6 @@ public sealed record SessionRow(
     long FramesOut,
     long QueuedBytes,
     bool Encrypted,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeviceId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LastMessage = null);
