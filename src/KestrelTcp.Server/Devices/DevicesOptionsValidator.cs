@@ -1,3 +1,4 @@
+using KestrelTcp.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace KestrelTcp.Server.Devices;
@@ -11,9 +12,16 @@ internal sealed class DevicesOptionsValidator : IValidateOptions<DevicesOptions>
         var errors = new List<string>();
         Between(errors, $"{Root}:MaxDevices", options.MaxDevices, 1, 10_000_000);
         Between(errors, $"{Root}:MaxQueuedEvents", options.MaxQueuedEvents, 1024, 1_048_576);
-        if (options.Path is { } path && (string.IsNullOrWhiteSpace(path) || path.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0))
+        if (options.Path is { } path)
         {
-            errors.Add($"{Root}:Path must be a file path (was '{path}').");
+            if (string.IsNullOrWhiteSpace(path) || path.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0 || path.EndsWith('/') || path.EndsWith('\\'))
+            {
+                errors.Add($"{Root}:Path must be a file path (was '{path}').");
+            }
+            else if (KestrelTcpOptionsValidator.CheckDataPath(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!) is { } folderError)
+            {
+                errors.Add($"{Root}:Path: {folderError}");
+            }
         }
 
         var pending = options.Pending ?? new PendingOptions();

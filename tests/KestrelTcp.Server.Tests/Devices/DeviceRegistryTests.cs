@@ -115,6 +115,7 @@ public sealed class DeviceRegistryTests
     [InlineData("Pending:MaxBytesPerDevice", "0")]
     [InlineData("Pending:MaxTotalBytes", "10")]
     [InlineData("Pending:Expiry", "00:00:00.100")]
+    [InlineData("Path", "/proc/kestreltcp/devices.db")]
     public async Task ABadDevicesSettingStopsTheServerNamingIt(string key, string value)
     {
         var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => DeviceServer.StartAsync(new() { [$"KestrelTcp:Devices:{key}"] = value })).Within();
