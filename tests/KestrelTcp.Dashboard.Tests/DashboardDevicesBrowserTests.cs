@@ -80,4 +80,25 @@ public sealed class DashboardDevicesBrowserTests : IClassFixture<BrowserFixture>
         await Expect(row).ToHaveAttributeAsync("data-online", "true");
         Assert.Empty(page.Errors);
     }
+
+    [Fact]
+    public async Task AViewerSeesTheDevicesButNotTheirCommands()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["KestrelTcp:Listeners:default:Identify:Pattern"] = "^REG,(?<id>.+)$" });
+        await using var tracker = await server.ConnectAsync();
+        await tracker.SendLineAsync("REG,42");
+        await server.SessionIdOfAsync(tracker);
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, server, role: TestRole.Viewer);
+
+        await page.Page.Locator("#tab-devices").ClickAsync();
+        var row = page.Page.Locator("#devices-body .device-row", new PageLocatorOptions { HasText = "42" });
+        await Expect(row).ToHaveCountAsync(1);
+        await row.ClickAsync();
+
+        await Expect(page.Page.Locator("#device-editor-id")).ToHaveTextAsync("42");
+        await Expect(page.Page.Locator("#tag-command")).ToBeHiddenAsync();
+        await Expect(page.Page.Locator("#device-save")).ToBeHiddenAsync();
+        await Expect(page.Page.Locator("#device-send")).ToBeHiddenAsync();
+        Assert.Empty(page.Errors);
+    }
 }

@@ -77,6 +77,32 @@ public sealed class DeviceCommandsTests
     }
 
     [Fact]
+    public async Task ASendRightAfterTheDeviceComesBackArrivesAfterTheMessagesThatWaitedForIt()
+    {
+        await using var server = await DeviceServer.StartAsync();
+        await RegisterAndLeaveAsync(server, "42");
+        using var http = server.CreateHttpClient();
+        foreach (var text in new[] { "one", "two" })
+        {
+            using var queued = await http.PostAsJsonAsync("/api/devices/42/send", new { text, queue = true }).Within();
+            Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        }
+
+        await using var client = await server.ConnectAsync();
+        await client.SendLineAsync("ID=42");
+        var sessions = server.GetRequiredService<KestrelTcp.Server.Sessions.SessionRegistry>();
+        await Eventually.WaitAsync(() => sessions.Devices.TryGet("42", out _), DeviceServer.Wait, "the device to identify");
+
+        // Whether or not the registry's writer has handed over the waiting messages yet, they come first.
+        using var live = await http.PostAsJsonAsync("/api/devices/42/send", new { text = "three" }).Within();
+
+        Assert.Equal(HttpStatusCode.Accepted, live.StatusCode);
+        Assert.Equal("one", await client.ReceiveLineAsync());
+        Assert.Equal("two", await client.ReceiveLineAsync());
+        Assert.Equal("three", await client.ReceiveLineAsync());
+    }
+
+    [Fact]
     public async Task AQueuedMessageThatExpiresIsDroppedAndNotDelivered()
     {
         await using var server = await DeviceServer.StartAsync(new() { ["KestrelTcp:Devices:Pending:Expiry"] = "00:00:01" });
