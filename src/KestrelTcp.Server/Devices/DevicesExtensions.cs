@@ -19,6 +19,7 @@ internal static class DevicesExtensions
         services.AddSingleton<DeviceRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<DeviceRegistry>());
         services.AddSingleton<DeviceSessions>();
+        services.AddHostedService<RemotePendingDelivery>();
         return builder;
     }
 }

@@ -30,4 +30,8 @@ internal static partial class DevicesLog
     [LoggerMessage(EventId = 166, EventName = "PendingExpired", Level = LogLevel.Information,
         Message = "{Count} pending device messages expired")]
     public static partial void PendingExpired(this ILogger logger, int count);
+
+    [LoggerMessage(EventId = 167, EventName = "PendingRemoteFailed", Level = LogLevel.Warning,
+        Message = "Pending messages for device {DeviceId} could not be handed to node {Node}: {Error}; they wait for its next identification")]
+    public static partial void PendingRemoteFailed(this ILogger logger, string deviceId, string node, string error);
 }

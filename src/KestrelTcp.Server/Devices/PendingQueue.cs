@@ -179,6 +179,37 @@ internal sealed class PendingQueue
         }
     }
 
+    /// <summary>For a delivery through another node: the messages waiting for <paramref name="deviceId"/>,
+    /// oldest first, without the expired ones (those are dropped here).</summary>
+    public List<(long Id, byte[] Payload)> Due(string deviceId)
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var all = _store.Pending(deviceId);
+            var expired = all.Where(p => p.ExpiresAtMs <= now).Select(p => p.Id).ToList();
+            if (expired.Count > 0)
+            {
+                var (count, bytes) = _store.DeletePending(deviceId, expired);
+                Forgot(deviceId, count, bytes);
+                Interlocked.Add(ref _expired, count);
+            }
+
+            return [.. all.Where(p => p.ExpiresAtMs > now).Select(p => (p.Id, p.Payload))];
+        }
+    }
+
+    /// <summary>Messages another node accepted for the device: they no longer wait.</summary>
+    public void DeliveredElsewhere(string deviceId, IReadOnlyCollection<long> ids)
+    {
+        lock (_gate)
+        {
+            var (count, bytes) = _store.DeletePending(deviceId, ids);
+            Forgot(deviceId, count, bytes);
+            Interlocked.Add(ref _delivered, count);
+        }
+    }
+
     /// <summary>Drops every message that has waited longer than <c>Pending:Expiry</c>.</summary>
     public int DropExpired()
     {

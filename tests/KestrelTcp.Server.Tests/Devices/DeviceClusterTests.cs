@@ -53,4 +53,34 @@ public sealed class DeviceClusterTests
         Assert.Equal(1, (await byTag.ReadAsync<TagCommandResponse>()).Reached);
         Assert.Equal("fleet from a", await device.ReceiveLineAsync());
     }
+
+    [Fact]
+    public async Task MessagesQueuedOnOneNodeAreDeliveredInOrderWhenTheDeviceComesBackThroughAnother()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var a = await StartNodeAsync(redis, "node-a", Identify);
+        await using var b = await StartNodeAsync(redis, "node-b", Identify);
+        await WaitForAllUpAsync(a, b);
+        await using (var once = await a.ConnectAsync())
+        {
+            await once.SendLineAsync("ID=7");
+            await DeviceServer.WaitForAsync(a, "7", d => d.Online);
+        }
+
+        await DeviceServer.WaitForAsync(a, "7", d => !d.Online);
+        using var http = a.CreateHttpClient();
+        foreach (var text in new[] { "first", "second" })
+        {
+            using var queued = await http.PostJsonAsync("/api/devices/7/send", new { text, queue = true }).WaitAsync(Timeout);
+            Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        }
+
+        await using var device = await b.ConnectAsync();
+        await device.SendLineAsync("ID=7");
+
+        Assert.Equal("first", await device.ReceiveLineAsync(Timeout));
+        Assert.Equal("second", await device.ReceiveLineAsync(Timeout));
+        var pending = a.GetRequiredService<DeviceRegistry>().Pending;
+        await Eventually.WaitAsync(() => pending.CountFor("7") == 0, Timeout, "node a's queue to empty");
+    }
 }
