@@ -112,9 +112,11 @@ internal sealed class DeviceRegistry : BackgroundService
     {
         try
         {
-            var count = DeviceCount;
+            // Added as a difference: a device forgotten through the API meanwhile keeps its decrement.
+            var before = DeviceCount;
+            var count = before;
             var refused = Store.Apply(batch, _cluster.LocalNode, _options.MaxDevices, ref count);
-            Interlocked.Exchange(ref _deviceCount, count);
+            Interlocked.Add(ref _deviceCount, count - before);
             if (refused is not null)
             {
                 var total = Interlocked.Add(ref _refused, refused.Count);
