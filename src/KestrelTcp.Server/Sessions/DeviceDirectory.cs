@@ -49,16 +49,18 @@ internal sealed class DeviceDirectory
             _live[deviceId] = session;
             session.SetDeviceId(deviceId);
             claim = other is null ? DeviceClaim.Claimed : DeviceClaim.ReplacedOld;
-        }
 
-        if (_observer is not null)
-        {
-            if (gaveUp is not null)
+            // Told under the lock (the observer only posts), so that two claims of one device reach it
+            // in the order they were made: the registry ends with the session that holds the device.
+            if (_observer is not null)
             {
-                _observer.Offline(session, gaveUp);
-            }
+                if (gaveUp is not null)
+                {
+                    _observer.Offline(session, gaveUp);
+                }
 
-            _observer.Online(session, deviceId);
+                _observer.Online(session, deviceId);
+            }
         }
 
         return claim;
