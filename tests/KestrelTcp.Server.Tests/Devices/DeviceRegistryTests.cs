@@ -55,6 +55,25 @@ public sealed class DeviceRegistryTests
     }
 
     [Fact]
+    public async Task ADeviceThatTakesOverItsOldSessionStaysOnlineWithTheNewSession()
+    {
+        await using var server = await DeviceServer.StartAsync();
+        await using var first = await server.ConnectAsync();
+        await first.SendLineAsync("ID=42");
+        await DeviceServer.WaitForAsync(server, "42", d => d.Online);
+        await using var second = await server.ConnectAsync();
+        var secondId = await server.SessionIdOfAsync(second);
+
+        await second.SendLineAsync("ID=42");
+        Assert.True(await first.WaitForCloseAsync());
+        await server.WaitForSessionCountAsync(1);
+
+        var device = await DeviceServer.WaitForAsync(server, "42", d => d.SessionId == secondId);
+        Assert.True(device.Online);
+        Assert.Equal(2, device.SessionCount);
+    }
+
+    [Fact]
     public async Task ADeviceNamedByAnOperatorIsRegisteredAndTheOldNameGoesOffline()
     {
         await using var server = await DeviceServer.StartAsync();
