@@ -261,4 +261,49 @@ public sealed class DeviceRegistryTests
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("format", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TheExportOfTwentyThousandDevicesStreamsEveryRowInIdOrder()
+    {
+        const int Devices = 20_000;
+        var data = Path.Combine(Path.GetTempPath(), "kestreltcp-tests", Guid.NewGuid().ToString("N"));
+        await using (await DeviceServer.StartAsync(dataPath: data, keepDataPath: true))
+        {
+            // The first start creates devices.db; the rows are then written straight into it.
+        }
+
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data, "devices.db")};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var transaction = connection.BeginTransaction();
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO devices (id, listener, tags, first_seen, last_seen, session_count) VALUES ($id, 'default', ',bulk,', 0, 0, 1);";
+            var id = insert.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Text);
+            for (var i = 0; i < Devices; i++)
+            {
+                id.Value = $"dev-{i:D6}";
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        await using var server = await DeviceServer.StartAsync(dataPath: data);
+        using var http = server.CreateHttpClient(TestRole.Viewer);
+        using var response = await http.GetAsync("/api/devices/export?format=csv", HttpCompletionOption.ResponseHeadersRead).Within();
+        Assert.Null(response.Content.Headers.ContentLength);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        Assert.StartsWith("id,", await reader.ReadLineAsync());
+        var rows = 0;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            Assert.StartsWith($"dev-{rows:D6},default,,bulk,", line, StringComparison.Ordinal);
+            rows++;
+        }
+
+        Assert.Equal(Devices, rows);
+        Assert.Equal(Devices, server.GetRequiredService<DeviceRegistry>().DeviceCount);
+    }
 }
