@@ -10,6 +10,7 @@ import { isTabShown, onTabShown } from './tabs.js';
 import {
   cancelPending, devicePage, devicePending, forgetDevice, kickTag, sendToDevice, sendToTag, updateDevice,
 } from './devices-api.js';
+import { initDeviceHistory, showHistory } from './devices-history.js';
 
 /** Rows per page. */
 export const DEVICES_PAGE_SIZE = 50;
@@ -48,6 +49,7 @@ export function initDevices() {
   byId('device-editor-close').addEventListener('click', closeEditor);
   byId('device-forget').addEventListener('click', forget);
   byId('device-send').addEventListener('click', send);
+  initDeviceHistory();
   on('user', renderControls);
   on('hub', renderControls);
   // A device coming or going is a session opening or closing: refresh soon after, while the tab is shown.
@@ -181,6 +183,7 @@ function openEditor(device) {
   setText(byId('device-editor-status'), '');
   renderEditorFacts(device);
   loadPending();
+  showHistory(device.id);
 }
 
 function renderEditorFacts(device) {
@@ -192,6 +195,7 @@ function renderEditorFacts(device) {
 
 function closeEditor() {
   editing = null;
+  showHistory(null);
   setHidden(byId('device-editor'), true);
 }
 
