@@ -10,7 +10,7 @@ import { isTabShown, onTabShown } from './tabs.js';
 import {
   cancelPending, devicePage, devicePending, forgetDevice, kickTag, sendToDevice, sendToTag, updateDevice,
 } from './devices-api.js';
-import { initDeviceHistory, showHistory } from './devices-history.js';
+import { hideDeviceHistory, showDeviceHistory } from './device-history.js';
 
 /** Rows per page. */
 export const DEVICES_PAGE_SIZE = 50;
@@ -49,7 +49,7 @@ export function initDevices() {
   byId('device-editor-close').addEventListener('click', closeEditor);
   byId('device-forget').addEventListener('click', forget);
   byId('device-send').addEventListener('click', send);
-  initDeviceHistory();
+  byId('device-history-show').addEventListener('click', showHistory);
   on('user', renderControls);
   on('hub', renderControls);
   // A device coming or going is a session opening or closing: refresh soon after, while the tab is shown.
@@ -183,7 +183,19 @@ function openEditor(device) {
   setText(byId('device-editor-status'), '');
   renderEditorFacts(device);
   loadPending();
-  showHistory(device.id);
+  hideHistory();
+}
+
+/** The device's durable history (js/views/device-history.js), read when asked for. */
+function showHistory() {
+  if (!editing) return;
+  setHidden(byId('device-history-show'), true);
+  showDeviceHistory(byId('device-editor'), editing.id);
+}
+
+function hideHistory() {
+  hideDeviceHistory();
+  setHidden(byId('device-history-show'), false);
 }
 
 function renderEditorFacts(device) {
@@ -195,7 +207,7 @@ function renderEditorFacts(device) {
 
 function closeEditor() {
   editing = null;
-  showHistory(null);
+  hideHistory();
   setHidden(byId('device-editor'), true);
 }
 
