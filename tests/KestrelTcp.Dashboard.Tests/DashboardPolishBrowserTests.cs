@@ -101,6 +101,31 @@ public sealed class DashboardPolishBrowserTests(BrowserFixture browser) : IClass
         Assert.Empty(page.Errors);
     }
 
+    [Fact]
+    public async Task AtPhoneWidthEveryTabAndTheWholeSessionIdAreVisible()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, server, width: 420);
+        await page.SelectAsync(client);
+
+        var clipped = await page.Page.EvaluateAsync<string[]>("""
+            () => {
+              const bar = document.querySelector('.tabs').getBoundingClientRect();
+              return [...document.querySelectorAll('.tabs .tab')]
+                .filter((t) => t.offsetParent !== null)
+                .filter((t) => { const r = t.getBoundingClientRect(); return r.right > bar.right + 0.5 || r.left < bar.left - 0.5; })
+                .map((t) => t.textContent.trim());
+            }
+            """);
+        Assert.Empty(clipped);
+        var id = page.Page.Locator("#pane-id");
+        await Expect(id).ToHaveTextAsync(server.SessionIds().Single());
+        Assert.True(await id.EvaluateAsync<bool>("(e) => e.scrollWidth <= e.clientWidth"), "the session id is cut");
+        await page.ScreenshotAsync("narrow-420", fullPage: true);
+        Assert.Empty(page.Errors);
+    }
+
     [Theory]
     [InlineData(1440)]
     [InlineData(1024)]
