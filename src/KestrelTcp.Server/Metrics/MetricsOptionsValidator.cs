@@ -8,8 +8,13 @@ namespace KestrelTcp.Server.Metrics;
 internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
 {
     private readonly IOptions<KestrelTcpOptions> _server;
+    private readonly IConfiguration _configuration;
 
-    public MetricsOptionsValidator(IOptions<KestrelTcpOptions> server) => _server = server;
+    public MetricsOptionsValidator(IOptions<KestrelTcpOptions> server, IConfiguration configuration)
+    {
+        _server = server;
+        _configuration = configuration;
+    }
 
     public ValidateOptionsResult Validate(string? name, MetricsOptions options)
     {
@@ -25,6 +30,10 @@ internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
             {
                 errors.Add($"{Root}:Port {port} is the port of TCP listener '{listener}' ({KestrelTcpOptions.SectionName}:Listeners:{listener}:Port); give the metrics their own port.");
             }
+            else if (port != 0 && IsHttpPort(port))
+            {
+                errors.Add($"{Root}:Port {port} is a port of the HTTP side (urls: {HttpEndpoints.Read(_configuration)}), where /metrics already answers with sign-in; give the port without sign-in a port of its own.");
+            }
 
             if (!IPAddress.TryParse(options.Address, out _))
             {
@@ -33,6 +42,26 @@ internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private bool IsHttpPort(int port)
+    {
+        foreach (var url in HttpEndpoints.Read(_configuration).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            try
+            {
+                if (Microsoft.AspNetCore.Http.BindingAddress.Parse(url).Port == port)
+                {
+                    return true;
+                }
+            }
+            catch (FormatException)
+            {
+                // A bad URL is reported, naming urls, when the HTTP side is bound.
+            }
+        }
+
+        return false;
     }
 
     private string? ListenerOn(int port)

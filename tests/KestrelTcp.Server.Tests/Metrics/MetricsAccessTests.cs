@@ -114,6 +114,21 @@ public sealed class MetricsAccessTests
     }
 
     [Fact]
+    public async Task AMetricsPortOnTheHttpPortStopsTheServerNamingIt()
+    {
+        var port = FreePort.Pick().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var settings = new Dictionary<string, string?>
+        {
+            ["urls"] = $"http://127.0.0.1:{port}",
+            ["KestrelTcp:Metrics:Port"] = port,
+        };
+
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => TestServer.StartAsync(settings)).WaitAsync(MetricsServer.Timeout);
+
+        Assert.Contains("KestrelTcp:Metrics:Port", string.Join(" ", error.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DisabledMetricsServeNoScrapeEndpoint()
     {
         await using var server = await MetricsServer.StartAsync(new Dictionary<string, string?> { ["KestrelTcp:Metrics:Enabled"] = "false" });
