@@ -27,8 +27,13 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 
 # Every setting can be overridden with -e, e.g. -e KestrelTcp__Listeners__default__Port=9100.
-ENV ASPNETCORE_URLS=http://+:8080 \
+# HTTP goes through the base image's own ASPNETCORE_HTTP_PORTS (set here to the value it already has, so
+# it is written down): setting ASPNETCORE_URLS as well would make every start warn that it overrides it.
+# The drain fits Docker's default stop grace of 10 s (docker stop, compose without stop_grace_period):
+# allow longer with -e KestrelTcp__DrainTimeout=00:00:25 and docker stop -t 30.
+ENV ASPNETCORE_HTTP_PORTS=8080 \
     KestrelTcp__DataPath=/data \
+    KestrelTcp__DrainTimeout=00:00:08 \
     HEALTHCHECK_URL=http://127.0.0.1:8080/healthz \
     DOTNET_gcServer=0 \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -46,7 +51,7 @@ EXPOSE 8080 9000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=15s --retries=3 \
   CMD ["dotnet", "/app/KestrelTcp.Server.dll", "healthcheck"]
 
-# SIGTERM starts a graceful drain (KestrelTcp:DrainTimeout, 20 s by default), shorter than the
-# 30 s a container runtime waits before SIGKILL.
+# SIGTERM starts a graceful drain (KestrelTcp__DrainTimeout above, 8 s), shorter than the 10 s Docker
+# waits by default before SIGKILL (Kubernetes waits 30 s; deploy/ sets longer grace periods and drains).
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["dotnet", "/app/KestrelTcp.Server.dll"]

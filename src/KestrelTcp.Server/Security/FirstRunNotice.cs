@@ -1,16 +1,21 @@
 namespace KestrelTcp.Server.Security;
 
 /// <summary>
-/// When no user is configured, prints the first-run operator's user name and password once, as soon as
-/// the server has started, with how to configure a real user. The log gets a warning without the password.
+/// When no user is configured, prints the first-run operator's user name and the file that holds its
+/// password (<see cref="FirstRunCredential"/>), as soon as the server has started, with how to configure a
+/// real user; the password itself goes to the console only when it could not be kept in a file, and then
+/// once. The log gets a warning without the password.
 /// </summary>
 internal sealed class FirstRunNotice : IHostedService
 {
     /// <summary>Starts the line with the user name; tests and scripts find it by this text.</summary>
     public const string UserNameLabel = "User name: ";
 
-    /// <summary>Starts the line with the password.</summary>
+    /// <summary>Starts the line with the password (when it could not be kept in a file).</summary>
     public const string PasswordLabel = "Password:  ";
+
+    /// <summary>Starts the line with the path of the file that holds the password.</summary>
+    public const string PasswordFileLabel = "Password file: ";
 
     private readonly UserStore _users;
     private readonly IHostApplicationLifetime _lifetime;
@@ -40,23 +45,46 @@ internal sealed class FirstRunNotice : IHostedService
 
     private void Print()
     {
-        if (_users.TakeFirstRunPassword() is not { } password)
+        var path = _users.FirstRunPasswordPath;
+        var password = path is null ? _users.TakeFirstRunPassword() : null;
+        if (path is null && password is null)
         {
             return;
         }
 
-        _logger.FirstRunUserCreated(UserStore.FirstRunUserName);
+        string body;
+        if (path is not null)
+        {
+            _logger.FirstRunUserKept(UserStore.FirstRunUserName, path, _users.FirstRunPasswordCreated);
+            body = $"""
+                   {UserNameLabel}{UserStore.FirstRunUserName}
+                   {PasswordFileLabel}{path}
+
+                 The password is in that file, readable only by the user running the server
+                 (cat it there; in a container: docker exec <container> cat {path}).
+                 It stays valid across restarts until you configure a user, which deletes it.
+                """;
+        }
+        else
+        {
+            _logger.FirstRunUserCreated(UserStore.FirstRunUserName);
+            body = $"""
+                   {UserNameLabel}{UserStore.FirstRunUserName}
+                   {PasswordLabel}{password}
+
+                 DataPath could not be written, so this password is kept only in memory and
+                 shown only once: it changes on every start until you configure a user.
+                """;
+        }
+
         var text = $"""
 
             ==============================================================================
-             KestrelTcp: no users are configured, so a first-run operator was created.
-             Sign in to the dashboard with:
+             KestrelTcp: no users are configured, so a first-run operator signs in with:
 
-               {UserNameLabel}{UserStore.FirstRunUserName}
-               {PasswordLabel}{password}
+            {body}
 
-             This password is shown only once and is kept only in memory: it changes on
-             every start until you configure a user. To configure one, hash a password:
+             To configure a user instead, hash a password:
 
                dotnet run --project src/KestrelTcp.Server -- hash-password
                (a published build: KestrelTcp.Server hash-password)

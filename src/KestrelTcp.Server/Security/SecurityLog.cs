@@ -38,6 +38,10 @@ internal static partial class SecurityLog
         Message = "No users are configured: created the first-run operator {UserName} with a random password, printed once to the console. Configure users under KestrelTcp:Security:Users.")]
     public static partial void FirstRunUserCreated(this ILogger logger, string userName);
 
+    [LoggerMessage(EventId = 319, EventName = "FirstRunUserKept", Level = LogLevel.Warning,
+        Message = "No users are configured: the first-run operator {UserName} signs in with the password in {Path} (new this start: {Created}). Configure users under KestrelTcp:Security:Users.")]
+    public static partial void FirstRunUserKept(this ILogger logger, string userName, string path, bool created);
+
     [LoggerMessage(EventId = 308, EventName = "AuditWriteFailed", Level = LogLevel.Error,
         Message = "Could not write to the audit log {Path}; the {Action} by {Actor} was not carried out")]
     public static partial void AuditWriteFailed(this ILogger logger, string path, AuditAction action, string actor, Exception exception);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -28,7 +29,11 @@ public sealed class ContainerRecipeTests
         Assert.Contains("9000", recipe.Exposed);
         Assert.Equal(["/data"], recipe.Volumes);
         Assert.Equal("/data", recipe.Environment["KestrelTcp__DataPath"]);
-        Assert.Equal("http://+:8080", recipe.Environment["ASPNETCORE_URLS"]);
+        // The base image's ASPNETCORE_HTTP_PORTS, not ASPNETCORE_URLS beside it (every start would warn).
+        Assert.Equal("8080", recipe.Environment["ASPNETCORE_HTTP_PORTS"]);
+        Assert.False(recipe.Environment.ContainsKey("ASPNETCORE_URLS"));
+        // The drain ends before Docker's default 10 s stop grace runs out.
+        Assert.True(TimeSpan.Parse(recipe.Environment["KestrelTcp__DrainTimeout"], CultureInfo.InvariantCulture) < TimeSpan.FromSeconds(10));
         Assert.Contains("healthcheck", recipe.HealthCheck);
         Assert.Equal(["dotnet", "/app/KestrelTcp.Server.dll"], DockerfileRecipe.ExecForm(recipe.EntryPoint!));
     }
@@ -55,11 +60,18 @@ public sealed class ContainerRecipeTests
 
             var httpPort = FreePort.Pick();
             var tcpPort = FreePort.Pick();
-            var environment = new Dictionary<string, string>(recipe.Environment)
+            // What mcr.microsoft.com/dotnet/aspnet:10.0 sets, then the image's settings, with the volume and
+            // the ports mapped to this machine.
+            var environment = new Dictionary<string, string>(BaseImageEnvironment);
+            foreach (var (key, value) in recipe.Environment)
             {
-                // The image's settings, with the volume and the ports mapped to this machine.
+                environment[key] = value;
+            }
+
+            environment = new Dictionary<string, string>(environment)
+            {
                 ["KestrelTcp__DataPath"] = data,
-                ["ASPNETCORE_URLS"] = recipe.Environment["ASPNETCORE_URLS"].Replace("8080", httpPort.ToString(), StringComparison.Ordinal),
+                ["ASPNETCORE_HTTP_PORTS"] = httpPort.ToString(),
                 ["HEALTHCHECK_URL"] = recipe.Environment["HEALTHCHECK_URL"].Replace("8080", httpPort.ToString(), StringComparison.Ordinal),
                 ["KestrelTcp__Listeners__default__Port"] = tcpPort.ToString(),
                 ["KestrelTcp__Listeners__default__Mode"] = "Echo",
@@ -112,6 +124,11 @@ public sealed class ContainerRecipeTests
                 var log = output.ToString();
                 Assert.True(log.Contains("Draining 1 sessions", StringComparison.Ordinal), log);
                 Assert.False(log.Contains("Overriding address", StringComparison.Ordinal), log);
+                Assert.False(log.Contains("Overriding HTTP_PORTS", StringComparison.Ordinal), log);
+                // The first-run password is in the volume, not in the container's log.
+                var password = (await File.ReadAllTextAsync(Path.Combine(data, "initialAdminPassword"))).Trim();
+                Assert.DoesNotContain(password, log, StringComparison.Ordinal);
+                Assert.Contains("initialAdminPassword", log, StringComparison.Ordinal);
             }
             finally
             {
@@ -126,6 +143,14 @@ public sealed class ContainerRecipeTests
             work.Delete(recursive: true);
         }
     }
+
+    /// <summary>The environment the ASP.NET runtime image itself sets (docker inspect of aspnet:10.0).</summary>
+    private static readonly Dictionary<string, string> BaseImageEnvironment = new()
+    {
+        ["APP_UID"] = "1654",
+        ["ASPNETCORE_HTTP_PORTS"] = "8080",
+        ["DOTNET_RUNNING_IN_CONTAINER"] = "true",
+    };
 
     private static async Task PublishAsync(string output)
     {
