@@ -104,6 +104,8 @@ public sealed class MetricsEndpointTests
         Assert.Equal(1, scrape.Value("kestreltcp_sessions_closed_total", "reason=kicked"));
         Assert.Equal(0, scrape.Value("kestreltcp_sessions_closed_total", "reason=client_closed"));
         Assert.Equal(1, scrape.Value("kestreltcp_session_duration_seconds_count", "reason=kicked"));
+        Assert.Equal(1, scrape.Value("kestreltcp_session_duration_seconds_bucket", "reason=kicked", "le=3600")); // seconds-scale buckets, not the default milliseconds
+        Assert.Equal(1, scrape.Value("kestreltcp_session_duration_seconds_bucket", "reason=kicked", "le=604800"));
         Assert.Equal(1, scrape.Value("kestreltcp_commands_total", "command=kick", "result=ok"));
         Assert.Equal(1, scrape.Value("kestreltcp_commands_total", "command=kick", "result=not_found"));
         Assert.Equal(1, scrape.Value("kestreltcp_sessions_active", "listener=default"));
