@@ -1,6 +1,7 @@
 using KestrelTcp.Server.Api;
 using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard;
+using KestrelTcp.Server.Devices;
 using KestrelTcp.Server.Hosting;
 using KestrelTcp.Server.Metrics;
 using KestrelTcp.Server.Security;
@@ -28,6 +29,7 @@ public static class KestrelTcpApplication
 
         builder.AddKestrelTcpHosting();
         builder.AddTcpSessions();
+        builder.AddDeviceRegistry();
         builder.AddKestrelTcpCluster();
         builder.AddKestrelTcpApi();
         builder.AddKestrelTcpSecurity();

@@ -79,6 +79,28 @@ public sealed class DashboardPolishBrowserTests(BrowserFixture browser) : IClass
         Assert.Empty(page.Errors);
     }
 
+    [Fact]
+    public async Task AfterAShortBurstTheTilesStillSayWhatTheLastMinuteCarriedAndTheChartsReadOutOnHover()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, server);
+        await Expect(page.Rows).ToHaveCountAsync(1);
+
+        await client.SendLineAsync("one");
+        await client.SendLineAsync("two");
+        await client.SendLineAsync("three");
+
+        // The rate is back to 0 a second later; the minute's count is not.
+        await Expect(page.Page.Locator("#minute-frames")).ToHaveTextAsync("last min 3 / 0", new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
+        await Expect(page.Page.Locator("#minute-bytes")).ToContainTextAsync("last min 14 B / 0 B");
+
+        await page.Page.Locator("#chart-frames").HoverAsync();
+        await Expect(page.Page.Locator("[data-stat='frames'] .stat-readout")).ToContainTextAsync("In/s");
+        await page.ScreenshotAsync("charts-hover");
+        Assert.Empty(page.Errors);
+    }
+
     [Theory]
     [InlineData(1440)]
     [InlineData(1024)]

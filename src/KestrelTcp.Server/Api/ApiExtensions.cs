@@ -18,6 +18,8 @@ internal static class ApiExtensions
         var api = app.MapGroup("/api").RequireAuthorization(AuthorizationPolicies.Viewer);
         api.MapSessionsApi();
         api.MapSessionDeviceApi();
+        api.MapDevicesApi();
+        api.MapTagsApi();
         api.MapListenersApi();
         api.MapAuditApi();
         api.MapServerApi();
