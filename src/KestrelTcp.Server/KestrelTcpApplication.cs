@@ -3,6 +3,7 @@ using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard;
 using KestrelTcp.Server.Devices;
 using KestrelTcp.Server.Hosting;
+using KestrelTcp.Server.Metrics;
 using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 
@@ -33,11 +34,13 @@ public static class KestrelTcpApplication
         builder.AddKestrelTcpApi();
         builder.AddKestrelTcpSecurity();
         builder.AddDashboard();
+        builder.AddKestrelTcpMetrics();
 
         var app = builder.Build();
         app.UseKestrelTcpSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseKestrelTcpMetricsPort();
         app.UseKestrelTcpSecurity();
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -45,6 +48,7 @@ public static class KestrelTcpApplication
         app.MapAuthEndpoints();
         app.MapKestrelTcpApi();
         app.MapDashboard();
+        app.MapKestrelTcpMetrics();
         app.LogListenersOnStart();
         return app;
     }
