@@ -1,8 +1,10 @@
 using KestrelTcp.Server.Api;
 using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard;
+using KestrelTcp.Server.Devices;
 using KestrelTcp.Server.Devices.History;
 using KestrelTcp.Server.Hosting;
+using KestrelTcp.Server.Metrics;
 using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 
@@ -28,16 +30,19 @@ public static class KestrelTcpApplication
 
         builder.AddKestrelTcpHosting();
         builder.AddTcpSessions();
+        builder.AddDeviceRegistry();
         builder.AddDeviceHistory();
         builder.AddKestrelTcpCluster();
         builder.AddKestrelTcpApi();
         builder.AddKestrelTcpSecurity();
         builder.AddDashboard();
+        builder.AddKestrelTcpMetrics();
 
         var app = builder.Build();
         app.UseKestrelTcpSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseKestrelTcpMetricsPort();
         app.UseKestrelTcpSecurity();
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -45,6 +50,7 @@ public static class KestrelTcpApplication
         app.MapAuthEndpoints();
         app.MapKestrelTcpApi();
         app.MapDashboard();
+        app.MapKestrelTcpMetrics();
         app.LogListenersOnStart();
         return app;
     }

@@ -19,6 +19,8 @@ internal static class ApiExtensions
         api.MapSessionsExportApi();
         api.MapSessionsApi();
         api.MapSessionDeviceApi();
+        api.MapDevicesApi();
+        api.MapTagsApi();
         api.MapListenersApi();
         api.MapAuditApi();
         api.MapServerApi();

@@ -18,6 +18,7 @@ namespace KestrelTcp.Server.Api;
 /// <param name="Tls">Whether the listener uses TLS.</param>
 /// <param name="Rejections">Connections refused since start, by reason.</param>
 /// <param name="SessionsByNode">In a cluster, the listener's live sessions on each node (Up and Draining nodes); <c>Sessions</c> is this node's.</param>
+/// <param name="Relay">In a cluster, a Broker listener's relay counters on this node (what it relayed, received and dropped); null otherwise.</param>
 public sealed record ListenerInfo(
     string Name,
     string Address,
@@ -31,4 +32,5 @@ public sealed record ListenerInfo(
     double IdleTimeoutSeconds,
     bool Tls,
     ListenerRejections Rejections,
-    IReadOnlyDictionary<string, int>? SessionsByNode = null);
+    IReadOnlyDictionary<string, int>? SessionsByNode = null,
+    RelayInfo? Relay = null);

@@ -1,4 +1,5 @@
 using KestrelTcp.Server.Cluster;
+using KestrelTcp.Server.Cluster.Relay;
 using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,8 @@ internal static class ListenersApi
     public static RouteGroupBuilder MapListenersApi(this RouteGroupBuilder api)
     {
         var listeners = api.MapGroup("/listeners").WithTags("Listeners");
-        listeners.MapGet("/", (ListenerCatalog catalog, IClusterView cluster) => TypedResults.Ok(WithNodes(catalog.All, cluster)))
+        listeners.MapGet("/", (ListenerCatalog catalog, IClusterView cluster, IServiceProvider services) =>
+                TypedResults.Ok(WithRelays(WithNodes(catalog.All, cluster), services.GetService<BrokerRelay>())))
             .WithName("ListListeners").WithSummary("The TCP listeners with mode, framing and session counts.");
         listeners.MapPost("/{name}/broadcast", Broadcast)
             .WithName("Broadcast").WithSummary("Send a payload to every session of a listener.")
@@ -33,6 +35,25 @@ internal static class ListenersApi
         listener.Options.IdleTimeout.TotalSeconds,
         Tls: listener.Options.Tls is not null,
         listener.Rejections);
+
+    /// <summary>Adds each Broker listener's relay counters (in a cluster; <paramref name="relay"/> is null on a single node).</summary>
+    internal static ListenerInfo[] WithRelays(ListenerInfo[] infos, BrokerRelay? relay)
+    {
+        if (relay is null)
+        {
+            return infos;
+        }
+
+        for (var i = 0; i < infos.Length; i++)
+        {
+            if (relay.Find(infos[i].Name) is { } listenerRelay)
+            {
+                infos[i] = infos[i] with { Relay = RelayInfo.From(listenerRelay) };
+            }
+        }
+
+        return infos;
+    }
 
     /// <summary>Every listener's info with, in a cluster, its sessions on each node that is not Down: the
     /// cluster view is read once for all listeners.</summary>

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using KestrelTcp.Server.Cluster.Routing;
+using KestrelTcp.Server.Metrics;
 using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 
@@ -20,9 +22,11 @@ internal sealed class ClusterCommands
     private readonly ListenerCatalog _listeners;
     private readonly IClusterView _view;
     private readonly IServiceProvider _services;
+    private readonly CommandMetrics? _metrics;
 
-    public ClusterCommands(SessionCommands commands, SessionRegistry registry, ListenerCatalog listeners, IClusterView view, IServiceProvider services)
+    public ClusterCommands(SessionCommands commands, SessionRegistry registry, ListenerCatalog listeners, IClusterView view, IServiceProvider services, CommandMetrics? metrics = null)
     {
+        _metrics = metrics;
         _commands = commands;
         _registry = registry;
         _listeners = listeners;
@@ -35,7 +39,16 @@ internal sealed class ClusterCommands
 
     private CommandChannel Channel => _services.GetRequiredService<CommandChannel>();
 
-    public async Task<ClusterCommandResult> SendAsync(CommandActor actor, IReadOnlyCollection<string>? sessionIds, byte[] payload, CancellationToken cancellationToken = default)
+    public async Task<ClusterCommandResult> SendAsync(CommandActor actor, IReadOnlyCollection<string>? sessionIds, byte[] payload, CancellationToken cancellationToken = default) =>
+        Counted("send", await SendCoreAsync(actor, sessionIds, payload, cancellationToken).ConfigureAwait(false));
+
+    public async Task<ClusterCommandResult> BroadcastAsync(CommandActor actor, string listenerName, byte[] payload, CancellationToken cancellationToken = default) =>
+        Counted("broadcast", await BroadcastCoreAsync(actor, listenerName, payload, cancellationToken).ConfigureAwait(false));
+
+    public async Task<ClusterCommandResult> KickAsync(CommandActor actor, IReadOnlyCollection<string>? sessionIds, string? reason, CancellationToken cancellationToken = default) =>
+        Counted("kick", await KickCoreAsync(actor, sessionIds, reason, cancellationToken).ConfigureAwait(false));
+
+    private async Task<ClusterCommandResult> SendCoreAsync(CommandActor actor, IReadOnlyCollection<string>? sessionIds, byte[] payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(payload);
@@ -57,7 +70,7 @@ internal sealed class ClusterCommands
         return Merge(localPart is null ? null : await localPart.ConfigureAwait(false), local, await Task.WhenAll(remoteParts).ConfigureAwait(false), payload.Length);
     }
 
-    public async Task<ClusterCommandResult> BroadcastAsync(CommandActor actor, string listenerName, byte[] payload, CancellationToken cancellationToken = default)
+    private async Task<ClusterCommandResult> BroadcastCoreAsync(CommandActor actor, string listenerName, byte[] payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(payload);
@@ -77,7 +90,7 @@ internal sealed class ClusterCommands
         return Merge(await localPart.ConfigureAwait(false), localIds, await Task.WhenAll(remoteParts).ConfigureAwait(false), payload.Length);
     }
 
-    public async Task<ClusterCommandResult> KickAsync(CommandActor actor, IReadOnlyCollection<string>? sessionIds, string? reason, CancellationToken cancellationToken = default)
+    private async Task<ClusterCommandResult> KickCoreAsync(CommandActor actor, IReadOnlyCollection<string>? sessionIds, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         if (!_view.Enabled || !actor.IsOperator)
@@ -100,7 +113,14 @@ internal sealed class ClusterCommands
 
     /// <summary>A payload that could not be read, refused and recorded as on a single node.</summary>
     public async Task<ClusterCommandResult> RefusePayloadAsync(CommandActor actor, AuditAction action, string? listenerName, IReadOnlyCollection<string>? sessionIds, string error) =>
-        Single(await _commands.RefusePayloadAsync(actor, action, listenerName, sessionIds, error).ConfigureAwait(false));
+        Counted(MetricTags.SnakeCase(action.ToString()), Single(await _commands.RefusePayloadAsync(actor, action, listenerName, sessionIds, error).ConfigureAwait(false)));
+
+    /// <summary>Counts the command by its result (<see cref="CommandMetrics"/>) and returns the result.</summary>
+    private ClusterCommandResult Counted(string command, ClusterCommandResult result)
+    {
+        _metrics?.Completed(command, result.Result);
+        return result;
+    }
 
     private static ClusterCommandResult Single(CommandResult result) => new(result, null);
 
@@ -181,6 +201,14 @@ internal sealed class ClusterCommands
     }
 
     private async Task<(NodeOutcome Outcome, NodeReply? Reply)> CallAsync(string node, List<string> ids, NodeRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var call = await CallOnceAsync(node, ids, request, cancellationToken).ConfigureAwait(false);
+        _metrics?.Routed(request.Kind, node, call.Outcome.Status, started);
+        return call;
+    }
+
+    private async Task<(NodeOutcome Outcome, NodeReply? Reply)> CallOnceAsync(string node, List<string> ids, NodeRequest request, CancellationToken cancellationToken)
     {
         try
         {

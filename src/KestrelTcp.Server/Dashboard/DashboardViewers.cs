@@ -23,6 +23,7 @@ internal sealed class DashboardViewers
     private int _connections;
     private long _refused;
     private long _refusedSinceWarning;
+    private long _droppedByGone;
 
     public DashboardViewers(SessionRegistry registry, IOptions<DashboardOptions> options, HttpConnectionBudget http, ILogger<DashboardViewers> logger)
     {
@@ -54,6 +55,19 @@ internal sealed class DashboardViewers
 
     /// <summary>Hub connections refused at a cap, since start.</summary>
     public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>Watched-traffic frames dropped for browsers that did not keep up, since start: those of the
+    /// browsers connected now and of the ones gone. For metrics; it walks the viewers.</summary>
+    public long DroppedFrames()
+    {
+        var dropped = Interlocked.Read(ref _droppedByGone);
+        foreach (var (_, viewer) in _viewers)
+        {
+            dropped += viewer.Traffic.DroppedFrames;
+        }
+
+        return dropped;
+    }
 
     /// <summary>Registers a browser without the caps (tests of the publisher); the publisher sends it a
     /// snapshot at its next flush.</summary>
@@ -118,6 +132,7 @@ internal sealed class DashboardViewers
             }
 
             Adjust(viewer.User, -1);
+            Interlocked.Add(ref _droppedByGone, viewer.Traffic.DroppedFrames);
         }
 
         viewer.Disconnect();

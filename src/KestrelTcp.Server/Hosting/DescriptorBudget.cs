@@ -36,6 +36,7 @@ internal sealed partial class DescriptorBudget
     private readonly WarningInterval _warnings = new(TimeSpan.FromSeconds(30));
     private int _sessions;
     private long _refused;
+    private long _refusedTotal;
 
     public DescriptorBudget(IOptions<HttpLimitsOptions> http)
         : this(ReadLimit(), CountOpen(), http.Value)
@@ -101,6 +102,12 @@ internal sealed partial class DescriptorBudget
     /// null without a limit.</summary>
     public SemaphoreSlim? HttpAccepts { get; }
 
+    /// <summary>Descriptors held by sessions now.</summary>
+    public int SessionsUsed => Volatile.Read(ref _sessions);
+
+    /// <summary>Sessions refused because the budget was spent, since start.</summary>
+    public long RefusedTotal => Interlocked.Read(ref _refusedTotal);
+
     /// <summary>Takes a descriptor for a new session; false when the budget is spent.</summary>
     public bool TryAcquire()
     {
@@ -111,6 +118,7 @@ internal sealed partial class DescriptorBudget
 
         Interlocked.Decrement(ref _sessions);
         Interlocked.Increment(ref _refused);
+        Interlocked.Increment(ref _refusedTotal);
         return false;
     }
 

@@ -124,7 +124,7 @@ internal static class HostingExtensions
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KestrelTcp.Server.Sessions.Listener");
             foreach (var listener in app.Services.GetRequiredService<ListenerCatalog>().All)
             {
-                logger.ListenerBound(listener.Name, listener.BoundEndPoint?.ToString() ?? "?", listener.Mode, listener.Options.Framing.ToString());
+                logger.ListenerBound(listener.Name, listener.BoundEndPoint is { } bound ? $"tcp://{bound}" : "?", listener.Mode, listener.Options.Framing.ToString());
             }
         });
         return app;
@@ -139,7 +139,8 @@ internal static class HostingExtensions
     public static ILoggingBuilder AddSafeConsole(this ILoggingBuilder logging) =>
         logging.AddConsole(options =>
             {
-                options.FormatterName = SafeConsoleFormatter.FormatterName;
+                // Logging:Console:FormatterName (json, systemd, simple) still wins when it is configured.
+                options.FormatterName ??= SafeConsoleFormatter.FormatterName;
                 options.QueueFullMode = Microsoft.Extensions.Logging.Console.ConsoleLoggerQueueFullMode.DropWrite;
             })
             .AddConsoleFormatter<SafeConsoleFormatter, ConsoleFormatterOptions>();

@@ -23,4 +23,16 @@ public enum AuditAction
 
     /// <summary>A session named as a device by hand (<c>PUT /api/sessions/{id}/device</c>).</summary>
     NameDevice,
+
+    /// <summary>A device's alias, tags or notes edited (<c>PATCH /api/devices/{id}</c>).</summary>
+    UpdateDevice,
+
+    /// <summary>A device forgotten (<c>DELETE /api/devices/{id}</c>).</summary>
+    ForgetDevice,
+
+    /// <summary>A payload queued for an offline device (<c>POST /api/devices/{id}/send</c> with <c>"queue": true</c>).</summary>
+    QueueSend,
+
+    /// <summary>Messages waiting for a device cancelled (<c>DELETE /api/devices/{id}/pending</c>).</summary>
+    CancelPending,
 }

@@ -11,6 +11,10 @@ internal sealed class DeviceDirectory
 {
     private readonly ConcurrentDictionary<string, Session> _live = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly IDeviceObserver? _observer;
+
+    /// <param name="observer">Told of every device that comes and goes (the durable registry); none to tell no one.</param>
+    public DeviceDirectory(IDeviceObserver? observer = null) => _observer = observer;
 
     /// <summary>Live sessions that are identified.</summary>
     public int Count => _live.Count;
@@ -26,6 +30,8 @@ internal sealed class DeviceDirectory
     /// </summary>
     public DeviceClaim Claim(Session session, string deviceId, bool replace, out Session? other)
     {
+        string? gaveUp = null;
+        DeviceClaim claim;
         lock (_gate)
         {
             other = _live.TryGetValue(deviceId, out var holder) && holder != session && !holder.IsClosed ? holder : null;
@@ -34,23 +40,38 @@ internal sealed class DeviceDirectory
                 return DeviceClaim.Duplicate;
             }
 
-            if (session.DeviceId is { } previous && previous != deviceId)
+            if (session.DeviceId is { } previous && previous != deviceId
+                && _live.TryRemove(new KeyValuePair<string, Session>(previous, session)))
             {
-                _live.TryRemove(new KeyValuePair<string, Session>(previous, session));
+                gaveUp = previous;
             }
 
             _live[deviceId] = session;
             session.SetDeviceId(deviceId);
-            return other is null ? DeviceClaim.Claimed : DeviceClaim.ReplacedOld;
+            claim = other is null ? DeviceClaim.Claimed : DeviceClaim.ReplacedOld;
+
+            // Told under the lock (the observer only posts), so that two claims of one device reach it
+            // in the order they were made: the registry ends with the session that holds the device.
+            if (_observer is not null)
+            {
+                if (gaveUp is not null)
+                {
+                    _observer.Offline(session, gaveUp);
+                }
+
+                _observer.Online(session, deviceId);
+            }
         }
+
+        return claim;
     }
 
     /// <summary>A closed session stops being its device (unless another session has taken the id since).</summary>
     public void Release(Session session)
     {
-        if (session.DeviceId is { } deviceId)
+        if (session.DeviceId is { } deviceId && _live.TryRemove(new KeyValuePair<string, Session>(deviceId, session)))
         {
-            _live.TryRemove(new KeyValuePair<string, Session>(deviceId, session));
+            _observer?.Offline(session, deviceId);
         }
     }
 }

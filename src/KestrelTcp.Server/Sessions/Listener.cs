@@ -18,6 +18,8 @@ internal sealed class Listener
     private int _connections;
     private long _accepted;
     private long _rejected;
+    private int _peakConnections;
+    private long _opened;
 
     // What the sessions that left had counted, for Traffic(): added once per closed session.
     private long _closed;
@@ -104,6 +106,13 @@ internal sealed class Listener
 
     public long RejectedTotal => Interlocked.Read(ref _rejected);
 
+    /// <summary>The most connections this listener held at once since start (sessions, and connections
+    /// on their way to becoming one: a PROXY header or TLS handshake in progress).</summary>
+    public int PeakConnections => Volatile.Read(ref _peakConnections);
+
+    /// <summary>Sessions opened since start (added to <see cref="Sessions"/>).</summary>
+    public long OpenedTotal => Interlocked.Read(ref _opened);
+
     /// <summary>Connections refused since start, by reason: the listener's limit, its admission control and its PROXY protocol gate.</summary>
     public ListenerRejections Rejections => new(
         RejectedTotal,
@@ -126,7 +135,23 @@ internal sealed class Listener
         }
 
         Interlocked.Increment(ref _accepted);
+
+        // A read of a shared field per accept; written only when a new peak is reached.
+        if (count > Volatile.Read(ref _peakConnections))
+        {
+            RaisePeak(count);
+        }
+
         return true;
+    }
+
+    private void RaisePeak(int count)
+    {
+        var peak = Volatile.Read(ref _peakConnections);
+        while (count > peak && Interlocked.CompareExchange(ref _peakConnections, count, peak) is var seen && seen != peak)
+        {
+            peak = seen;
+        }
     }
 
     public void ReleaseConnection() => Interlocked.Decrement(ref _connections);
@@ -135,6 +160,7 @@ internal sealed class Listener
     {
         Sessions[session.Id] = session;
         Interlocked.Increment(ref _membership);
+        Interlocked.Increment(ref _opened);
     }
 
     public void RemoveSession(Session session)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using KestrelTcp.Server.Hosting;
+using KestrelTcp.Server.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace KestrelTcp.Server.Sessions;
@@ -15,12 +16,14 @@ internal sealed class SessionRegistry
     private readonly SessionEvents _events;
     private readonly long[] _closeCounts = new long[Enum.GetValues<CloseReason>().Length];
     private readonly Lock _drainGate = new();
+    private readonly SessionDurations? _durations;
     private TaskCompletionSource? _empty;
     private long _openedTotal;
     private int _draining;
 
-    public SessionRegistry(IOptions<KestrelTcpOptions> options, SessionEvents events, DeviceDirectory? devices = null)
+    public SessionRegistry(IOptions<KestrelTcpOptions> options, SessionEvents events, DeviceDirectory? devices = null, SessionDurations? durations = null)
     {
+        _durations = durations;
         Devices = devices ?? new DeviceDirectory();
         _closed = new RecentlyClosedSessions(options.Value.RecentlyClosedCapacity);
         _events = events;
@@ -58,6 +61,7 @@ internal sealed class SessionRegistry
 
         var info = session.Snapshot();
         RecordClosed(info);
+        _durations?.Record(info);
         _events.Publish(new SessionEvent(SessionEventKind.Closed, session));
         if (_sessions.IsEmpty)
         {

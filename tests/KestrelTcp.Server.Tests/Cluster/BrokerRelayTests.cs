@@ -1,5 +1,7 @@
+using System.Net.Http.Json;
 using System.Text;
 using KestrelTcp.Protocols;
+using KestrelTcp.Server.Api;
 using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Cluster.Relay;
 using KestrelTcp.Server.Sessions;
@@ -55,6 +57,13 @@ public sealed class BrokerRelayTests
         Assert.Equal(1, relayA.ReceivedFrames);
         Assert.Equal(0, relayA.DroppedFrames);
         Assert.Equal(0, Relay(b).UnreadableMessages);
+
+        // The API shows the same counters on the Broker listener (and none on a listener that does not relay).
+        using var api = a.CreateHttpClient();
+        var listeners = await api.GetFromJsonAsync<ListenerInfo[]>("/api/listeners", Json.Options).WaitAsync(Timeout);
+        var chat = listeners!.Single(l => l.Name == "chat").Relay!;
+        Assert.Equal((1, 1, 0, 0), (chat.PublishedFrames, chat.ReceivedFrames, chat.QueueFullFrames, chat.UnsentFrames));
+        Assert.All(listeners!.Where(l => l.Mode != Server.Hosting.ListenerMode.Broker), l => Assert.Null(l.Relay));
     }
 
     [Fact]

@@ -1,5 +1,8 @@
 // Live charts of the last minutes in the stat tiles, drawn by uPlot (from npm). One point per totals
-// sample (about a second); colors come from the CSS custom properties so they follow the theme.
+// sample (about a second); colors come from the CSS custom properties so they follow the theme. Each
+// chart has a time axis and a y-axis in its unit (so one frame's spike does not look like a million's),
+// and hovering it shows the values at that moment in the tile's readout.
+import { setText } from '../dom.js';
 import { byteRate, count, rate } from '../format.js';
 import { on, store } from '../state.js';
 
@@ -39,6 +42,11 @@ export function initCharts() {
   const uPlot = globalThis.uPlot;
   const css = getComputedStyle(document.documentElement);
   const color = (name) => css.getPropertyValue(`--chart-${name}`).trim();
+  const axisColor = css.getPropertyValue('--text-3').trim() || '#889';
+  const gridColor = css.getPropertyValue('--border').trim() || '#ddd';
+  const font = '10px system-ui, sans-serif';
+  const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+  const clockSeconds = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
   for (const definition of definitions) {
     const holder = document.getElementById(definition.holder);
@@ -55,7 +63,44 @@ export function initCharts() {
         x: { time: true },
         y: { range: (_, __, max) => [0, max > 0 ? max * 1.2 : 1] },
       },
-      axes: [{ show: false }, { show: false }],
+      axes: [
+        {
+          stroke: axisColor,
+          font,
+          size: 16,
+          gap: 2,
+          ticks: { show: false },
+          grid: { show: false },
+          space: 70,
+          values: (_, ticks) => ticks.map((t) => clock.format(new Date(t * 1000))),
+        },
+        {
+          side: 1,
+          stroke: axisColor,
+          font,
+          size: 44,
+          gap: 3,
+          ticks: { show: false },
+          grid: { stroke: gridColor, width: 1 },
+          space: 22,
+          values: (_, ticks) => ticks.map((t) => definition.format(t)),
+        },
+      ],
+      hooks: {
+        // The values under the cursor go to the tile's readout; leaving the chart clears it.
+        setCursor: [(u) => {
+          const readout = holder.parentElement?.querySelector('.stat-readout');
+          if (!readout) return;
+          const i = u.cursor.idx;
+          if (i == null || u.data[0][i] == null) {
+            setText(readout, '');
+            return;
+          }
+
+          const values = definition.series.map((s, k) => `${s.label} ${definition.format(u.data[k + 1][i] ?? 0)}`).join(' · ');
+          setText(readout, `${clockSeconds.format(new Date(u.data[0][i] * 1000))}  ${values}`);
+        }],
+      },
       series: [
         {},
         ...definition.series.map((s, i) => ({

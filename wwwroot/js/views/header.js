@@ -1,7 +1,7 @@
 // The top bar (hub connection state, listeners, the signed-in user and sign-out) and the numbers of
 // the stat tiles.
 import { byId, el, setHidden, setText } from '../dom.js';
-import { byteRate, count, rate } from '../format.js';
+import { byteRate, bytes, count, rate } from '../format.js';
 import { on, store } from '../state.js';
 
 const hubLabels = {
@@ -111,6 +111,33 @@ function renderListenerTotals(totals) {
   }
 }
 
+/**
+ * What the last minute added up to, under each rate: a rate falls back to 0 a second after a burst, so a
+ * single send would otherwise read "0 / 0". Rates times the time between samples, summed over the
+ * samples of the last 60 s.
+ */
+function renderLastMinute() {
+  const history = store.totalsHistory;
+  const newest = history.at(-1);
+  if (!newest) return;
+  const sums = { connects: 0, disconnects: 0, framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
+  for (let i = history.length - 1; i > 0; i--) {
+    const sample = history[i];
+    if (newest.time - sample.time >= 60_000) break;
+    const seconds = Math.max(0, (sample.time - history[i - 1].time) / 1000);
+    sums.connects += sample.connectsPerSecond * seconds;
+    sums.disconnects += sample.disconnectsPerSecond * seconds;
+    sums.framesIn += sample.framesInPerSecond * seconds;
+    sums.framesOut += sample.framesOutPerSecond * seconds;
+    sums.bytesIn += sample.bytesInPerSecond * seconds;
+    sums.bytesOut += sample.bytesOutPerSecond * seconds;
+  }
+
+  setText(byId('minute-churn'), `last min ${count(Math.round(sums.connects))} / ${count(Math.round(sums.disconnects))}`);
+  setText(byId('minute-frames'), `last min ${count(Math.round(sums.framesIn))} / ${count(Math.round(sums.framesOut))}`);
+  setText(byId('minute-bytes'), `last min ${bytes(Math.round(sums.bytesIn))} / ${bytes(Math.round(sums.bytesOut))}`);
+}
+
 function renderTotals() {
   const t = store.totals;
   if (!t) return;
@@ -123,6 +150,7 @@ function renderTotals() {
   setText(byId('stat-frames-out'), rate(t.framesOutPerSecond));
   setText(byId('stat-bytes-in'), byteRate(t.bytesInPerSecond));
   setText(byId('stat-bytes-out'), byteRate(t.bytesOutPerSecond));
+  renderLastMinute();
   const dropped = t.droppedEvents;
   const warning = byId('stat-dropped');
   setHidden(warning, dropped === 0);

@@ -108,7 +108,11 @@ export function initSessionTable() {
     else select(view, 'toggle');
   });
 
-  byId('clear-selection').addEventListener('click', clearSelection);
+  // Clearing the selection also closes the pane, so no Kick stays enabled for a session no longer chosen.
+  byId('clear-selection').addEventListener('click', () => {
+    clearSelection();
+    focus(null);
+  });
   body.addEventListener('click', onRowClick);
   grid.addEventListener('keydown', onKey);
   grid.addEventListener('scroll', schedule, { passive: true });

@@ -109,9 +109,16 @@ function line(frame) {
     el('span', 'frame-time', clock(frame.time)),
     el('span', `dir ${incoming ? 'dir-in' : 'dir-out'}`, incoming ? 'IN' : 'OUT'),
     data,
-    el('span', 'frame-size', bytes(frame.length)),
+    sizeOf(frame.length),
   );
   return li;
+}
+
+/** A frame's payload size; the pane's In and Out add the framing (a line feed, a length prefix). */
+function sizeOf(length) {
+  const size = el('span', 'frame-size', bytes(length));
+  size.title = 'Payload, without the framing';
+  return size;
 }
 
 function renderPause() {
