@@ -53,6 +53,38 @@ public sealed class DashboardDevicesBrowserTests : IClassFixture<BrowserFixture>
     }
 
     [Fact]
+    public async Task TheDeviceViewShowsItsHistoryAcrossSessionsWithSearchAndHex()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["KestrelTcp:Listeners:default:Identify:Pattern"] = "^REG,(?<id>.+)$" });
+        await using (var first = await server.ConnectAsync())
+        {
+            await first.SendLineAsync("REG,truck-9");
+            await first.SendLineAsync("temp=20 <b>");
+        }
+
+        await using var second = await server.ConnectAsync();
+        await second.SendLineAsync("REG,truck-9");
+        await second.SendLineAsync("temp=21");
+        await using var page = await DashboardPage.OpenAsync(_browser.Browser, server);
+        await page.Page.Locator("#tab-devices").ClickAsync();
+        await page.Page.Locator("#devices-body .device-row", new PageLocatorOptions { HasText = "truck-9" }).ClickAsync();
+        await page.Page.Locator("#device-history-show").ClickAsync();
+
+        // Both sessions' frames, newest first, as text (the markup is characters, not an element).
+        var lines = page.Page.Locator("#device-history-list .frame-data");
+        await Expect(lines).ToHaveTextAsync(["temp=21", "REG,truck-9", "temp=20 <b>", "REG,truck-9"], new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
+        await Expect(page.Page.Locator("#device-history-list b")).ToHaveCountAsync(0);
+
+        await page.Page.Locator("#device-history-q").FillAsync("temp=2");
+        await Expect(lines).ToHaveTextAsync(["temp=21", "temp=20 <b>"]);
+        await page.Page.Locator("#device-history-hex").ClickAsync();
+        await Expect(lines.First).ToContainTextAsync("0000 74 65 6D 70 3D 32 31");
+        await Expect(page.Page.Locator("#device-history-csv")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("/api/devices/truck-9/messages/export\\?q=temp%3D2&format=csv"));
+        await page.ScreenshotAsync("device-history");
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
     public async Task AMessageQueuedForAnOfflineDeviceInTheTabIsDeliveredWhenItComesBack()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["KestrelTcp:Listeners:default:Identify:Pattern"] = "^REG,(?<id>.+)$" });
