@@ -25,6 +25,9 @@ public sealed class RefusedConnectionsBrowserTests : IClassFixture<BrowserFixtur
         await Expect(chip.Locator(".chip-refused")).ToBeHiddenAsync();
 
         await using var first = await server.ConnectAsync();
+        // The first must hold the address's one slot before the others arrive: accepts are not
+        // ordered across the transport's loops, so otherwise the first could be the one refused.
+        await server.WaitForSessionCountAsync(1);
         await using var second = await server.ConnectAsync();
         await using var third = await server.ConnectAsync();
         Assert.True(await second.WaitForCloseAsync(TimeSpan.FromSeconds(10)), "The second connection from the address was not refused.");

@@ -13,7 +13,7 @@ namespace KestrelTcp.Dashboard.Tests.Reliability;
 /// bounded by <see cref="DashboardOptions.MaxViewerBacklogBytes"/>, and the other viewers of the same
 /// sessions are not held up by it (issue 11, item 4: such a viewer used to cost 41 MB).
 /// </summary>
-[Collection(nameof(SlowViewerTests))]
+[Collection(SlowViewerCollection.Name)]
 public sealed class SlowViewerTests
 {
     private const int Sessions = 16;
