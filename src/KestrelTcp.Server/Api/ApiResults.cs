@@ -11,6 +11,13 @@ internal static class ApiResults
     public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid.");
 
+    /// <summary>A 400 naming <c>page</c> or <c>pageSize</c> when one is out of range (page from 1, pageSize
+    /// from 1 to <paramref name="maxPageSize"/>); null when both are fine. Shared by every paged list.</summary>
+    public static ProblemHttpResult? InvalidPage(int page, int pageSize, int maxPageSize) =>
+        page < 1 ? BadRequest($"page must be 1 or more (was {page}).")
+        : pageSize < 1 || pageSize > maxPageSize ? BadRequest($"pageSize must be between 1 and {maxPageSize} (was {pageSize}).")
+        : null;
+
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found.");
 

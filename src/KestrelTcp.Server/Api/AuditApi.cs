@@ -20,14 +20,9 @@ internal static class AuditApi
 
     private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> ListAsync(AuditLog audit, IClusterView view, ClusterQueries cluster, HttpContext http, int page = 1, int pageSize = DefaultPageSize)
     {
-        if (page < 1)
+        if (ApiResults.InvalidPage(page, pageSize, AuditLog.MaxPageSize) is { } invalid)
         {
-            return ApiResults.BadRequest($"page must be 1 or more (was {page}).");
-        }
-
-        if (pageSize is < 1 or > AuditLog.MaxPageSize)
-        {
-            return ApiResults.BadRequest($"pageSize must be between 1 and {AuditLog.MaxPageSize} (was {pageSize}).");
+            return invalid;
         }
 
         if (view.Enabled)

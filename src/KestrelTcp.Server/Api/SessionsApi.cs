@@ -68,14 +68,9 @@ internal static class SessionsApi
         int page = 1,
         int pageSize = DefaultPageSize)
     {
-        if (page < 1)
+        if (ApiResults.InvalidPage(page, pageSize, MaxPageSize) is { } invalid)
         {
-            return ApiResults.BadRequest($"page must be 1 or more (was {page}).");
-        }
-
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            return ApiResults.BadRequest($"pageSize must be between 1 and {MaxPageSize} (was {pageSize}).");
+            return invalid;
         }
 
         if (Select(registry, listeners, cluster, listener, node, q, sort, out var all) is { } problem)
