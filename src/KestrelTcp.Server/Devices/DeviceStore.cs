@@ -1,3 +1,4 @@
+using KestrelTcp.Server.Hosting;
 using Microsoft.Data.Sqlite;
 
 namespace KestrelTcp.Server.Devices;
@@ -30,15 +31,12 @@ internal sealed class DeviceStore : IDisposable
     {
         Path = path;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        // Device ids, addresses and queued commands: for the server's own user only, like the audit log.
+        OwnerOnlyFile.Create(path);
         _connection = new SqliteConnection(ConnectionString(path, SqliteOpenMode.ReadWriteCreate));
         try
         {
             _connection.Open();
-            if (!OperatingSystem.IsWindows())
-            {
-                // Device ids, addresses and queued commands: for the server's own user only, like the audit log.
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
 
             Execute("""
                 PRAGMA journal_mode = WAL;

@@ -27,7 +27,6 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
     private const int SchemaVersion = 2;
 
     /// <summary>0600: the mode of the database and its side files.</summary>
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>Most rows one group commit writes; later ones wait for the next transaction.</summary>
     public const int MaxRowsPerCommit = 256;
@@ -289,7 +288,8 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
         }
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        CreateOwnerOnly(Path);
+        // The audit log names users, addresses and actions: for the server's own user only, like the keys.
+        OwnerOnlyFile.Create(Path);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = Path,
@@ -325,8 +325,8 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
             AddNodesColumnIfMissing(connection);
 
             // SQLite gives its side files the database's mode; tighten them anyway, should they predate it.
-            RestrictToOwner(Path + "-wal");
-            RestrictToOwner(Path + "-shm");
+            OwnerOnlyFile.Restrict(Path + "-wal");
+            OwnerOnlyFile.Restrict(Path + "-shm");
         }
         catch
         {
@@ -356,45 +356,6 @@ internal sealed class AuditLog : IHostedService, IAsyncDisposable
             ? $"ALTER TABLE audit ADD COLUMN nodes TEXT NULL; PRAGMA user_version = {SchemaVersion};"
             : $"PRAGMA user_version = {SchemaVersion};";
         upgrade.ExecuteNonQuery();
-    }
-
-    /// <summary>The audit log names users, addresses and actions: like the Data Protection keys it is for
-    /// the server's own user only (0600). A new file is created with that mode, so it is never readable by
-    /// others, even for a moment; an existing one (from an older version) is tightened.</summary>
-    private static void CreateOwnerOnly(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
-        if (!File.Exists(path))
-        {
-            try
-            {
-                using var created = new FileStream(path, new FileStreamOptions
-                {
-                    Mode = FileMode.CreateNew,
-                    Access = FileAccess.ReadWrite,
-                    UnixCreateMode = OwnerOnly,
-                });
-                return;
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Created meanwhile by someone else: tighten it below.
-            }
-        }
-
-        RestrictToOwner(path);
-    }
-
-    private static void RestrictToOwner(string path)
-    {
-        if (!OperatingSystem.IsWindows() && File.Exists(path) && File.GetUnixFileMode(path) != OwnerOnly)
-        {
-            File.SetUnixFileMode(path, OwnerOnly);
-        }
     }
 
     /// <summary>A row waiting for its commit, and its caller.</summary>

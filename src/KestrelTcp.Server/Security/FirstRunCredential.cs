@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using KestrelTcp.Server.Hosting;
 
 namespace KestrelTcp.Server.Security;
 
@@ -108,25 +109,9 @@ internal static class FirstRunCredential
     private static void WritePrivate(string path, string text)
     {
         var temporary = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
         File.Delete(temporary);
-        using (var stream = new FileStream(temporary, options))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.WriteLine(text);
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            // UnixCreateMode is filtered by the umask: make it exactly 0600 whatever the umask.
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
+        OwnerOnlyFile.Create(temporary);
+        File.WriteAllText(temporary, text + Environment.NewLine);
         File.Move(temporary, path, overwrite: true);
     }
 }

@@ -13,7 +13,6 @@ namespace KestrelTcp.Server.Devices.History;
 internal sealed class HistoryDatabase
 {
     /// <summary>0600: device traffic is for the server's own user only, like the audit log.</summary>
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     public HistoryDatabase(IOptions<KestrelTcpOptions> server)
     {
@@ -27,7 +26,7 @@ internal sealed class HistoryDatabase
     public SqliteConnection OpenWriter()
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        CreateOwnerOnly(Path);
+        OwnerOnlyFile.Create(Path);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = Path,
@@ -57,8 +56,8 @@ internal sealed class HistoryDatabase
                 CREATE INDEX IF NOT EXISTS frames_device ON frames (device_id, id);
                 """;
             command.ExecuteNonQuery();
-            RestrictToOwner(Path + "-wal");
-            RestrictToOwner(Path + "-shm");
+            OwnerOnlyFile.Restrict(Path + "-wal");
+            OwnerOnlyFile.Restrict(Path + "-shm");
             return connection;
         }
         catch
@@ -97,36 +96,5 @@ internal sealed class HistoryDatabase
         using var reader = command.ExecuteReader();
         reader.Read();
         return reader.GetInt64(0) * reader.GetInt64(1);
-    }
-
-    private static void CreateOwnerOnly(string path)
-    {
-        if (OperatingSystem.IsWindows() || File.Exists(path))
-        {
-            RestrictToOwner(path);
-            return;
-        }
-
-        try
-        {
-            using var created = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.ReadWrite,
-                UnixCreateMode = OwnerOnly,
-            });
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            RestrictToOwner(path);
-        }
-    }
-
-    private static void RestrictToOwner(string path)
-    {
-        if (!OperatingSystem.IsWindows() && File.Exists(path) && File.GetUnixFileMode(path) != OwnerOnly)
-        {
-            File.SetUnixFileMode(path, OwnerOnly);
-        }
     }
 }
