@@ -23,9 +23,9 @@ internal sealed partial class RedisClusterDirectory
     private long _lastCountersTicks;
     private long _lastHeartbeatTicks = long.MinValue;
 
-    // Each listener's traffic at the previous heartbeat, and when that was: the heartbeat sends the rates
+    // The listeners' traffic since the previous heartbeat, and when that was: the heartbeat sends the rates
     // in between.
-    private readonly Dictionary<string, ListenerTraffic> _trafficAtHeartbeat = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ListenerRateSampler _rates = new();
     private long _trafficTicks;
 
     /// <summary>How many sessions are in the directory as this node last wrote it (for tests and /api/nodes).</summary>
@@ -254,16 +254,7 @@ internal sealed partial class RedisClusterDirectory
         var now = _time.GetTimestamp();
         var seconds = _trafficTicks == 0 ? 0 : _time.GetElapsedTime(_trafficTicks, now).TotalSeconds;
         _trafficTicks = now;
-        var rates = new ListenerRates[_listeners.All.Count];
-        for (var i = 0; i < rates.Length; i++)
-        {
-            var listener = _listeners.All[i];
-            var current = listener.Traffic();
-            rates[i] = current.RatesSince(_trafficAtHeartbeat.GetValueOrDefault(listener.Name, current), seconds, listener.Name);
-            _trafficAtHeartbeat[listener.Name] = current;
-        }
-
-        return rates;
+        return _rates.Sample(_listeners.All, seconds);
     }
 
     private SessionInfo Describe(Session session) => session.Snapshot() with { Node = _local.Name };

@@ -22,7 +22,7 @@ internal sealed class TotalsSampler
     private readonly Dictionary<string, int> _remoteByListener = new(StringComparer.OrdinalIgnoreCase);
     private readonly Queue<ServerTotals> _history = new();
     private readonly int _historyCapacity;
-    private readonly Dictionary<string, ListenerTraffic> _previous = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ListenerRateSampler _rates = new();
     private long _previousTimestamp;
 
     public TotalsSampler(ListenerCatalog listeners, SessionRegistry registry, SessionEvents events, IClusterView cluster, int historyCapacity)
@@ -59,15 +59,13 @@ internal sealed class TotalsSampler
         var seconds = _previousTimestamp == 0 ? 0 : Stopwatch.GetElapsedTime(_previousTimestamp, now).TotalSeconds;
         var remote = _cluster.Enabled ? CountRemote() : 0;
         var remoteRates = _cluster.Enabled ? _cluster.RemoteRates() : null;
+        var local = _rates.Sample(_listeners.All, seconds);
         var listeners = new ListenerTotals[_listeners.All.Count];
         var sum = new ListenerTotals(string.Empty, 0, 0, 0, 0, 0, 0, 0, ListenerRejections.None);
         for (var i = 0; i < listeners.Length; i++)
         {
             var listener = _listeners.All[i];
-            var current = listener.Traffic();
-            var previous = _previous.GetValueOrDefault(listener.Name, current);
-            _previous[listener.Name] = current;
-            var rates = current.RatesSince(previous, seconds, listener.Name);
+            var rates = local[i];
             if (remoteRates is not null && remoteRates.TryGetValue(listener.Name, out var others))
             {
                 rates = rates.Plus(others);
