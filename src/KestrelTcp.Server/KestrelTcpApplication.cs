@@ -1,4 +1,5 @@
 using KestrelTcp.Server.Api;
+using KestrelTcp.Server.Capacity;
 using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard;
 using KestrelTcp.Server.Devices;
@@ -37,6 +38,7 @@ public static class KestrelTcpApplication
         builder.AddKestrelTcpSecurity();
         builder.AddDashboard();
         builder.AddKestrelTcpMetrics();
+        builder.AddKestrelTcpCapacity();
 
         var app = builder.Build();
         app.UseKestrelTcpSecurityHeaders();

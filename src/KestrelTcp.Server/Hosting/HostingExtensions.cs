@@ -35,6 +35,7 @@ internal static class HostingExtensions
             .BindConfiguration(HttpLimitsOptions.SectionName)
             .ValidateOnStart();
         builder.Services.AddSingleton<HttpConnectionBudget>();
+        builder.Services.AddSingleton(MemoryBudget.ForServer);
         builder.Services.AddHostedService<HttpIdleSweeper>();
         builder.Services.AddTransient<IStartupFilter, HttpActivityStartupFilter>();
         var urls = HttpEndpoints.Read(builder.Configuration);
@@ -49,20 +50,7 @@ internal static class HostingExtensions
                     logger.DescriptorSplit(budget.Limit, budget.OpenAtStart, budget.MaxSessions, budget.MaxHttpConnections, budget.MaxAnonymousHttpConnections, DescriptorBudget.Reserve);
                 }
 
-                var dashboard = services.GetRequiredService<IOptions<Dashboard.DashboardOptions>>().Value;
-                var server = services.GetRequiredService<IOptions<KestrelTcpOptions>>().Value;
-                var history = server.History;
-                var socket = services.GetRequiredService<IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>().Value;
-                logger.WorstCaseMemory(MemoryBudget.Compute(
-                    budget.MaxSessions,
-                    catalog.All.Select(l => l.Options),
-                    history,
-                    dashboard,
-                    services.GetRequiredService<Dashboard.DashboardViewers>().MaxConnections,
-                    socket.MaxWriteBufferSize ?? 0,
-                    server.MaxTotalOutboundBytes,
-                    EventLoop.LinuxSockets.IsSupported ? EventLoop.EventLoopTransport.OutputPauseBytes : 0,
-                    socket.MaxReadBufferSize ?? 0));
+                logger.WorstCaseMemory(services.GetRequiredService<MemoryBudget>());
 
                 var http = services.GetRequiredService<IOptions<HttpLimitsOptions>>().Value;
                 kestrel.Limits.KeepAliveTimeout = http.KeepAliveTimeout;
