@@ -59,13 +59,16 @@ internal static class FramingLab
             var examined = buffer.End;
             var remaining = buffer;
             var start = position;
+
+            // Frames parsed from the current span, not yet sliced off remaining (where an error is, when the span parser throws).
+            var offset = 0;
             try
             {
                 while (true)
                 {
                     // The read loop's span fast path: whole frames inside the first segment.
                     var span = remaining.FirstSpan;
-                    var offset = 0;
+                    offset = 0;
                     while (codec.TryParseFrame(span[offset..], out var payloadOffset, out var payloadLength, out var frameLength))
                     {
                         Add(span.Slice(offset + payloadOffset, payloadLength), start + (buffer.Length - remaining.Length) + offset, frameLength, payloadOffset, read);
@@ -76,6 +79,7 @@ internal static class FramingLab
                     {
                         remaining = remaining.Slice(offset);
                         consumed = remaining.Start;
+                        offset = 0;
                     }
 
                     var frameStart = start + (buffer.Length - remaining.Length);
@@ -98,10 +102,10 @@ internal static class FramingLab
             catch (FramingException ex)
             {
                 var reason = ex.Error == FramingError.FrameTooLarge ? CloseReason.FrameTooLarge : CloseReason.InvalidFrame;
-                error = new LabError(ex.Error, ex.Message, start + (buffer.Length - remaining.Length), read, reason);
+                error = new LabError(ex.Error, ex.Message, start + (buffer.Length - remaining.Length) + offset, read, reason);
             }
 
-            position = start + (buffer.Length - remaining.Length);
+            position = start + (buffer.Length - remaining.Length) + offset;
             pipe.Reader.AdvanceTo(consumed, examined);
         }
 
