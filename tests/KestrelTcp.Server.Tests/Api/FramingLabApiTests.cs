@@ -216,6 +216,17 @@ public sealed class FramingLabApiTests
     }
 
     [Fact]
+    public async Task RefusesABodyOverTheLabsBodyLimit()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var http = server.CreateHttpClient(TestRole.Viewer);
+
+        var response = await http.PostJsonAsync("/api/framing/guess", new { input = new string('a', (int)FramingLab.MaxBodyBytes + 1) });
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
     public async Task ReturnsAtMostTheFrameLimitAndSaysItTruncated()
     {
         await using var server = await TestServer.StartAsync();
