@@ -185,8 +185,7 @@ internal static class FramingLab
             return false;
         }
 
-        // A cheap bound before decoding: no encoding makes fewer characters than bytes... except UTF-8 text,
-        // which is checked after encoding.
+        // A cheap bound before decoding (the body limit); the decoded size is checked below.
         if (input.Length > MaxBodyBytes)
         {
             error = $"input must be at most {MaxInputBytes} bytes (was {input.Length} characters).";
