@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,7 @@ internal static class HostingExtensions
             .BindConfiguration(HttpLimitsOptions.SectionName)
             .ValidateOnStart();
         builder.Services.AddSingleton<HttpConnectionBudget>();
+        HideListenersFromServerAddresses(builder.Services);
         builder.Services.AddSingleton(MemoryBudget.ForServer);
         builder.Services.AddHostedService<HttpIdleSweeper>();
         builder.Services.AddTransient<IStartupFilter, HttpActivityStartupFilter>();
@@ -116,6 +118,32 @@ internal static class HostingExtensions
             }
         });
         return app;
+    }
+
+    /// <summary>
+    /// Puts <see cref="TcpAddressFilteringServer"/> around the server Kestrel registered, so the host's
+    /// "Now listening on:" lines name only the HTTP endpoints.
+    /// </summary>
+    private static void HideListenersFromServerAddresses(IServiceCollection services)
+    {
+        var registered = services.LastOrDefault(d => d.ServiceType == typeof(IServer));
+        if (registered is null || registered.IsKeyedService)
+        {
+            return;
+        }
+
+        services.Remove(registered);
+        services.AddSingleton<IServer>(provider =>
+        {
+            var inner = registered switch
+            {
+                { ImplementationInstance: IServer instance } => instance,
+                { ImplementationFactory: { } factory } => (IServer)factory(provider),
+                { ImplementationType: { } type } => (IServer)ActivatorUtilities.CreateInstance(provider, type),
+                _ => throw new InvalidOperationException("The server's registration names no implementation."),
+            };
+            return new TcpAddressFilteringServer(inner, provider.GetRequiredService<ListenerCatalog>());
+        });
     }
 
     /// <summary>
