@@ -198,6 +198,15 @@ internal sealed partial class Session
     /// queues every echo of one read first, so they go out in one flush.</param>
     public SendResult Enqueue(in System.Buffers.ReadOnlySequence<byte> payload, bool wake = true) => Enqueue(OutboundFrame.Copy(payload), wake);
 
+    /// <summary>Queues an auto-reply: like <see cref="Enqueue(ReadOnlySpan{byte})"/>, subject to the same
+    /// outbound limits, and kept out of the history when
+    /// <paramref name="record"/> is false.</summary>
+    public SendResult EnqueueReply(ReadOnlySpan<byte> payload, bool record)
+    {
+        var result = Enqueue(record ? OutboundFrame.Copy(payload) : OutboundFrame.CopyUnrecorded(payload), wake: true);
+        return result;
+    }
+
     /// <summary>Wakes the writer for frames queued with <c>wake: false</c>.</summary>
     public void FlushOutbound() => _outbound.Wake();
 
