@@ -25,10 +25,10 @@ internal static class RulesApi
         rules.MapDelete("/{id:long}", Delete).WithName("DeleteRule").WithSummary("Delete an auto-reply rule.")
             .RequireAuthorization(AuthorizationPolicies.Operator)
             .WithMetadata(new AuditedAction(AuditAction.DeleteRule, DescribeAsync));
-        rules.MapPost("/{id:long}/enable", (long id, RuleService service) => SetEnabled(id, true, service)).WithName("EnableRule").WithSummary("Enable an auto-reply rule.")
+        rules.MapPost("/{id:long}/enable", (long id, RuleService service, AuditLog audit, HttpContext http) => SetEnabled(id, true, service, audit, http)).WithName("EnableRule").WithSummary("Enable an auto-reply rule.")
             .RequireAuthorization(AuthorizationPolicies.Operator)
             .WithMetadata(new AuditedAction(AuditAction.UpdateRule, DescribeAsync));
-        rules.MapPost("/{id:long}/disable", (long id, RuleService service) => SetEnabled(id, false, service)).WithName("DisableRule").WithSummary("Disable an auto-reply rule.")
+        rules.MapPost("/{id:long}/disable", (long id, RuleService service, AuditLog audit, HttpContext http) => SetEnabled(id, false, service, audit, http)).WithName("DisableRule").WithSummary("Disable an auto-reply rule.")
             .RequireAuthorization(AuthorizationPolicies.Operator)
             .WithMetadata(new AuditedAction(AuditAction.UpdateRule, DescribeAsync));
         rules.MapPost("/reorder", Reorder).WithName("ReorderRules").WithSummary("Set the match order of a listener's rules.")
@@ -43,12 +43,14 @@ internal static class RulesApi
     private static Results<Ok<RuleInfo>, ProblemHttpResult> Get(long id, RuleService service) =>
         service.Get(id) is { } rule ? TypedResults.Ok(RuleInfo.From(rule)) : NotFound(id);
 
-    private static Results<Created<RuleInfo>, ProblemHttpResult> Create(RuleRequest request, RuleService service)
+    private static async Task<Results<Created<RuleInfo>, ProblemHttpResult>> Create(RuleRequest request, RuleService service, AuditLog audit, HttpContext http)
     {
-        if (Parse(request, 0, out var definition) is { } invalid)
+        if ((Parse(request, 0, out var definition) ?? service.Validate(definition!, null)) is { } invalid)
         {
             return Problem(invalid);
         }
+
+        await audit.WriteAsync(AuditEvent.ForCommand(ApiResults.Actor(http), AuditAction.CreateRule, AuditResult.Allowed, definition!.Listener, null, null, Describe("Create rule", definition)));
 
         if (service.Create(definition!, request.Order is not null, out var created) is { } error)
         {
@@ -58,7 +60,7 @@ internal static class RulesApi
         return TypedResults.Created($"/api/rules/{created!.Rule.Id}", RuleInfo.From(created));
     }
 
-    private static Results<Ok<RuleInfo>, ProblemHttpResult> Update(long id, RuleRequest request, RuleService service)
+    private static async Task<Results<Ok<RuleInfo>, ProblemHttpResult>> Update(long id, RuleRequest request, RuleService service, AuditLog audit, HttpContext http)
     {
         if (service.Get(id) is not { } existing)
         {
@@ -66,11 +68,12 @@ internal static class RulesApi
         }
 
         request = request with { Order = request.Order ?? existing.Rule.Order };
-        if (Parse(request, id, out var definition) is { } invalid)
+        if ((Parse(request, id, out var definition) ?? service.Validate(definition!, id)) is { } invalid)
         {
             return Problem(invalid);
         }
 
+        await audit.WriteAsync(AuditEvent.ForCommand(ApiResults.Actor(http), AuditAction.UpdateRule, AuditResult.Allowed, definition!.Listener, null, null, Describe($"Update rule {id}", definition)));
         if (service.Update(definition!, out var found, out var updated) is { } error)
         {
             return Problem(error);
@@ -79,13 +82,29 @@ internal static class RulesApi
         return found ? TypedResults.Ok(RuleInfo.From(updated!)) : NotFound(id);
     }
 
-    private static Results<NoContent, ProblemHttpResult> Delete(long id, RuleService service) =>
-        service.Delete(id) ? TypedResults.NoContent() : NotFound(id);
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, RuleService service, AuditLog audit, HttpContext http)
+    {
+        if (service.Get(id) is not { } existing)
+        {
+            return NotFound(id);
+        }
 
-    private static Results<Ok<RuleInfo>, ProblemHttpResult> SetEnabled(long id, bool enabled, RuleService service) =>
-        service.SetEnabled(id, enabled) is { } rule ? TypedResults.Ok(RuleInfo.From(rule)) : NotFound(id);
+        await audit.WriteAsync(AuditEvent.ForCommand(ApiResults.Actor(http), AuditAction.DeleteRule, AuditResult.Allowed, existing.Rule.Listener, null, null, Describe($"Delete rule {id}", existing.Rule)));
+        return service.Delete(id) ? TypedResults.NoContent() : NotFound(id);
+    }
 
-    private static Results<Ok<List<RuleInfo>>, ProblemHttpResult> Reorder(RuleReorderRequest request, RuleService service)
+    private static async Task<Results<Ok<RuleInfo>, ProblemHttpResult>> SetEnabled(long id, bool enabled, RuleService service, AuditLog audit, HttpContext http)
+    {
+        if (service.Get(id) is not { } existing)
+        {
+            return NotFound(id);
+        }
+
+        await audit.WriteAsync(AuditEvent.ForCommand(ApiResults.Actor(http), AuditAction.UpdateRule, AuditResult.Allowed, existing.Rule.Listener, null, null, $"{(enabled ? "Enable" : "Disable")} rule {id}."));
+        return service.SetEnabled(id, enabled) is { } rule ? TypedResults.Ok(RuleInfo.From(rule)) : NotFound(id);
+    }
+
+    private static async Task<Results<Ok<List<RuleInfo>>, ProblemHttpResult>> Reorder(RuleReorderRequest request, RuleService service, AuditLog audit, HttpContext http)
     {
         if (string.IsNullOrEmpty(request.Listener))
         {
@@ -97,6 +116,7 @@ internal static class RulesApi
             return Problem(new RuleError("ids", "is required."));
         }
 
+        await audit.WriteAsync(AuditEvent.ForCommand(ApiResults.Actor(http), AuditAction.ReorderRules, AuditResult.Allowed, request.Listener, null, null, $"Reorder rules: {string.Join(", ", request.Ids.Take(100))}."));
         if (service.Reorder(request.Listener, request.Ids) is { } error)
         {
             return Problem(error);
@@ -138,6 +158,12 @@ internal static class RulesApi
             request.Record ?? true);
         return null;
     }
+
+    /// <summary>An audit detail naming the rule; pattern and reply are cut to keep audit rows bounded.</summary>
+    private static string Describe(string what, RuleDefinition rule) =>
+        $"{what} '{Cut(rule.Name)}' on '{rule.Listener}': {rule.MatchKind} '{Cut(rule.Pattern)}' -> {rule.ReplyKind} '{Cut(rule.Reply)}'{(rule.Record ? string.Empty : " (not recorded)")}{(rule.Enabled ? string.Empty : " (disabled)")}.";
+
+    private static string Cut(string text) => text.Length <= 128 ? text : string.Concat(text.AsSpan(0, 128), "…");
 
     private static ProblemHttpResult Problem(RuleError error) =>
         TypedResults.Problem(

@@ -115,8 +115,9 @@ internal sealed partial class Session
                         }
                     }
 
-                    if (frames > 0 && Listener.Mode == ListenerMode.Echo)
+                    if (frames > 0 && (Listener.Mode == ListenerMode.Echo || _replyPending))
                     {
+                        _replyPending = false;
                         // Every echo of this read goes out in one flush, written on this thread.
                         FlushOutbound();
                     }

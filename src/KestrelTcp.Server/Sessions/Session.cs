@@ -57,6 +57,9 @@ internal sealed partial class Session
     private string? _remoteEndPointText;
     private string? _localEndPointText;
 
+    // Set by EnqueueReply (on the read loop) when an auto-reply waits for the writer to be woken.
+    private bool _replyPending;
+
     // The echo block being filled by the read loop (only the read loop touches these).
     private byte[]? _echoBlock;
     private int _echoLength;
@@ -203,8 +206,10 @@ internal sealed partial class Session
     /// <paramref name="record"/> is false.</summary>
     public SendResult EnqueueReply(ReadOnlySpan<byte> payload, bool record)
     {
-        var result = Enqueue(record ? OutboundFrame.Copy(payload) : OutboundFrame.CopyUnrecorded(payload), wake: true);
-        return result;
+        // Woken by the read loop once the read's frames are recorded (see ReadLoopAsync), so the history
+        // shows the frame before its reply.
+        _replyPending = true;
+        return Enqueue(record ? OutboundFrame.Copy(payload) : OutboundFrame.CopyUnrecorded(payload), wake: false);
     }
 
     /// <summary>Wakes the writer for frames queued with <c>wake: false</c>.</summary>

@@ -72,36 +72,32 @@ internal sealed class RuleService : IHostedService, IDisposable
         }
     }
 
-    /// <summary>Adds a rule; an order of null puts it last in its listener.</summary>
+    /// <summary>What <see cref="Create"/> or <see cref="Update"/> would refuse <paramref name="rule"/> for
+    /// (<paramref name="existingId"/> null for a new rule), without changing anything: the API audits a
+    /// change before it takes effect.</summary>
+    public RuleError? Validate(RuleDefinition rule, long? existingId)
+    {
+        lock (_gate)
+        {
+            return Check(rule, existingId is { } id ? _rules.GetValueOrDefault(id) : null);
+        }
+    }
+
+    /// <summary>Adds a rule; without <paramref name="orderGiven"/> it goes last in its listener.</summary>
     public RuleError? Create(RuleDefinition rule, bool orderGiven, out RuleSnapshot? created)
     {
         created = null;
         lock (_gate)
         {
-            if (_listeners.Find(rule.Listener) is null)
+            if (Check(rule, null) is { } error)
             {
-                return new RuleError("listener", $"'{rule.Listener}' is not a configured listener.");
-            }
-
-            if (_rules.Count >= _options.MaxRules)
-            {
-                return new RuleError("listener", $"the server already has {_options.MaxRules} rules (KestrelTcp:Rules:MaxRules).");
-            }
-
-            var siblings = _rules.Values.Where(r => r.Listener == rule.Listener).ToList();
-            if (siblings.Count >= _options.MaxRulesPerListener)
-            {
-                return new RuleError("listener", $"'{rule.Listener}' already has {_options.MaxRulesPerListener} rules (KestrelTcp:Rules:MaxRulesPerListener).");
+                return error;
             }
 
             if (!orderGiven)
             {
-                rule = rule with { Order = siblings.Count == 0 ? 0 : siblings.Max(r => r.Order) + 1 };
-            }
-
-            if (RuleCompiler.TryCompile(rule, _options, new RuleCounters(), out _) is { } error)
-            {
-                return error;
+                var orders = _rules.Values.Where(r => r.Listener == rule.Listener).Select(r => r.Order).ToList();
+                rule = rule with { Order = orders.Count == 0 ? 0 : orders.Max() + 1 };
             }
 
             rule = _store!.Insert(rule);
@@ -125,17 +121,7 @@ internal sealed class RuleService : IHostedService, IDisposable
                 return null;
             }
 
-            if (_listeners.Find(rule.Listener) is null)
-            {
-                return new RuleError("listener", $"'{rule.Listener}' is not a configured listener.");
-            }
-
-            if (old!.Listener != rule.Listener && _rules.Values.Count(r => r.Listener == rule.Listener) >= _options.MaxRulesPerListener)
-            {
-                return new RuleError("listener", $"'{rule.Listener}' already has {_options.MaxRulesPerListener} rules (KestrelTcp:Rules:MaxRulesPerListener).");
-            }
-
-            if (RuleCompiler.TryCompile(rule, _options, new RuleCounters(), out _) is { } error)
+            if (Check(rule, old) is { } error)
             {
                 return error;
             }
@@ -143,7 +129,7 @@ internal sealed class RuleService : IHostedService, IDisposable
             _store!.Update(rule);
             _rules[rule.Id] = rule;
             Rebuild(rule.Listener);
-            if (old.Listener != rule.Listener)
+            if (old!.Listener != rule.Listener)
             {
                 Rebuild(old.Listener);
             }
@@ -215,6 +201,26 @@ internal sealed class RuleService : IHostedService, IDisposable
     }
 
     public void Dispose() => _store?.Dispose();
+
+    private RuleError? Check(RuleDefinition rule, RuleDefinition? old)
+    {
+        if (_listeners.Find(rule.Listener) is null)
+        {
+            return new RuleError("listener", $"'{rule.Listener}' is not a configured listener.");
+        }
+
+        if (old is null && _rules.Count >= _options.MaxRules)
+        {
+            return new RuleError("listener", $"the server already has {_options.MaxRules} rules (KestrelTcp:Rules:MaxRules).");
+        }
+
+        if ((old is null || old.Listener != rule.Listener) && _rules.Values.Count(r => r.Listener == rule.Listener) >= _options.MaxRulesPerListener)
+        {
+            return new RuleError("listener", $"'{rule.Listener}' already has {_options.MaxRulesPerListener} rules (KestrelTcp:Rules:MaxRulesPerListener).");
+        }
+
+        return RuleCompiler.TryCompile(rule, _options, new RuleCounters(), out _);
+    }
 
     private RuleSnapshot Snapshot(RuleDefinition rule)
     {
