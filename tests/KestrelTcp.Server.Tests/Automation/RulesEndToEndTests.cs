@@ -2,6 +2,7 @@ using System.Text;
 using KestrelTcp.Server.Automation.Rules;
 using KestrelTcp.Server.Sessions;
 using KestrelTcp.Server.Tests.Devices;
+using KestrelTcp.Server.Tests.Security;
 using KestrelTcp.Testing;
 
 namespace KestrelTcp.Server.Tests.Automation;
@@ -115,6 +116,25 @@ public sealed class RulesEndToEndTests
         var recorded = session.History.Snapshot().Select(f => (f.Direction, Encoding.UTF8.GetString(f.Preview))).ToArray();
         Assert.Equal([(FrameDirection.In, "HELLO"), (FrameDirection.Out, "WORLD"), (FrameDirection.In, "data")], recorded);
         Assert.Equal(4, session.FramesIn);
+    }
+
+    [Fact]
+    public async Task ARuleThatDoesNotRecordKeepsTheDevicesFramesOutOfTheDurableHistory()
+    {
+        await using var server = await TestServer.StartAsync(HistoryHarness.Identifying());
+        await RulesHttp.CreateAsync(server, new { listener = "default", matchKind = "Equals", pattern = "PING", reply = "PONG", record = false });
+        var (client, _) = await server.ConnectDeviceAsync("hb-1");
+        await using (client)
+        {
+            await client.SendLineAsync("PING");
+            Assert.Equal("PONG", await client.ReceiveLineAsync());
+            await client.SendLineAsync("temp=20");
+            await server.WaitWrittenAsync(2);
+        }
+
+        using var http = server.CreateHttpClient(TestRole.Viewer);
+        var page = await http.MessagesAsync("hb-1");
+        Assert.Equal(["temp=20", "ID=hb-1"], page.Items.Select(m => m.Text));
     }
 
     [Fact]
