@@ -99,7 +99,7 @@ internal sealed class DeviceStore : IDisposable
     /// only while there are fewer than <paramref name="maxDevices"/>; the others are returned as refused.
     /// <paramref name="deviceCount"/> is kept up to date.
     /// </summary>
-    public List<string>? Apply(IReadOnlyList<DeviceEvent> batch, string node, int maxDevices, ref long deviceCount)
+    public List<string>? Apply(IReadOnlyList<DeviceEvent> batch, string node, int maxDevices, ref long deviceCount, List<string>? inserted = null)
     {
         List<string>? refused = null;
         lock (_gate)
@@ -119,11 +119,11 @@ internal sealed class DeviceStore : IDisposable
             {
                 if (change.Kind == DeviceEventKind.Offline)
                 {
-                    Run(offline, ("$id", change.DeviceId), ("$session", change.Session.Id), ("$at", change.AtMs));
+                    Run(offline, ("$id", change.DeviceId), ("$session", change.SessionId), ("$at", change.AtMs));
                     continue;
                 }
 
-                (string, object?)[] values = [("$id", change.DeviceId), ("$listener", change.Session.Listener.Name), ("$at", change.AtMs), ("$remote", change.Session.RemoteEndPointText), ("$session", change.Session.Id), ("$node", node)];
+                (string, object?)[] values = [("$id", change.DeviceId), ("$listener", change.Listener), ("$at", change.AtMs), ("$remote", change.RemoteEndPoint), ("$session", change.SessionId), ("$node", change.Remote?.Node ?? node)];
                 if (Run(online, values) > 0)
                 {
                     continue;
@@ -137,6 +137,7 @@ internal sealed class DeviceStore : IDisposable
 
                 Run(insert, values);
                 deviceCount++;
+                inserted?.Add(change.DeviceId);
             }
 
             transaction.Commit();
