@@ -4,6 +4,7 @@ using KestrelTcp.Server.Sessions;
 using KestrelTcp.Server.Tests.Devices;
 using KestrelTcp.Server.Tests.Security;
 using KestrelTcp.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KestrelTcp.Server.Tests.Automation;
 
@@ -135,6 +136,21 @@ public sealed class RulesEndToEndTests
         using var http = server.CreateHttpClient(TestRole.Viewer);
         var page = await http.MessagesAsync("hb-1");
         Assert.Equal(["temp=20", "ID=hb-1"], page.Items.Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task ARuleHitIsToldToTheObserverWithTheSessionAndTheRule()
+    {
+        var recorder = new RuleHitRecorder();
+        await using var server = await TestServer.StartAsync(configure: builder => builder.Services.AddSingleton<IRuleHitObserver>(recorder));
+        var rule = await RulesHttp.CreateAsync(server, new { listener = "default", name = "hb", matchKind = "Equals", pattern = "PING", reply = "PONG" });
+        await using var client = await server.ConnectAsync();
+        var sessionId = await server.SessionIdOfAsync(client);
+
+        await client.SendLineAsync("PING");
+        var hit = await recorder.FirstHit.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal((sessionId, (string?)null, "default", rule.Id, "hb"), hit);
     }
 
     [Fact]
