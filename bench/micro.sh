@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Micro benchmarks of the framing codecs (BenchmarkDotNet, bench/KestrelTcp.Benchmarks).
+# Micro benchmarks of the framing codecs, the session path and auto-reply rule matching
+# (BenchmarkDotNet, bench/KestrelTcp.Benchmarks).
 #
 #   bench/micro.sh            full run (BenchmarkDotNet's default job; tens of minutes)
 #   bench/micro.sh --quick    short job (a few minutes), for a smoke check of the numbers
@@ -44,9 +45,10 @@ if [ ${#tables[@]} -eq 0 ]; then
   exit 1
 fi
 
-# Decoding must allocate nothing per frame: every DecodeBenchmarks row must read 0 B ("-").
+# Decoding and rule matching (no rule matches) must allocate nothing per frame: every DecodeBenchmarks
+# and RuleMatchBenchmarks row must read 0 B ("-").
 status=0
-for table in "$artifacts"/results/*DecodeBenchmarks-report-github.md; do
+for table in "$artifacts"/results/*DecodeBenchmarks-report-github.md "$artifacts"/results/*RuleMatchBenchmarks-report-github.md; do
   bad="$(sed 's/\*\*//g' "$table" | awk -F'|' '
     /^\| *Method *\|/ { for (i = 1; i <= NF; i++) { gsub(/^ +| +$/, "", $i); col[$i] = i }; next }
     /^\|[-: |]+$/ { next }
@@ -58,7 +60,7 @@ for table in "$artifacts"/results/*DecodeBenchmarks-report-github.md; do
     echo "micro.sh: no Allocated column in $table (is [MemoryDiagnoser] on?)" >&2
     status=1
   elif [ -n "$bad" ]; then
-    echo "micro.sh: decoding allocated:" >&2
+    echo "micro.sh: a zero-allocation benchmark allocated ($(basename "$table")):" >&2
     echo "$bad" >&2
     status=1
   fi

@@ -1,4 +1,5 @@
 using KestrelTcp.Server.Api;
+using KestrelTcp.Server.Automation.Rules;
 using KestrelTcp.Server.Capacity;
 using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard;
@@ -33,6 +34,7 @@ public static class KestrelTcpApplication
         builder.AddTcpSessions();
         builder.AddDeviceRegistry();
         builder.AddDeviceHistory();
+        builder.AddAutoReplyRules();
         builder.AddKestrelTcpCluster();
         builder.AddKestrelTcpApi();
         builder.AddKestrelTcpSecurity();

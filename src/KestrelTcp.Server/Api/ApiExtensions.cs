@@ -20,6 +20,7 @@ internal static class ApiExtensions
         api.MapSessionsApi();
         api.MapSessionDeviceApi();
         api.MapDevicesApi();
+        api.MapRulesApi();
         api.MapTagsApi();
         api.MapListenersApi();
         api.MapAuditApi();

@@ -35,4 +35,16 @@ public enum AuditAction
 
     /// <summary>Messages waiting for a device cancelled (<c>DELETE /api/devices/{id}/pending</c>).</summary>
     CancelPending,
+
+    /// <summary>An auto-reply rule created (<c>POST /api/rules</c>).</summary>
+    CreateRule,
+
+    /// <summary>An auto-reply rule replaced, enabled or disabled (<c>PUT /api/rules/{id}</c>, <c>POST /api/rules/{id}/enable|disable</c>).</summary>
+    UpdateRule,
+
+    /// <summary>An auto-reply rule deleted (<c>DELETE /api/rules/{id}</c>).</summary>
+    DeleteRule,
+
+    /// <summary>A listener's auto-reply rules reordered (<c>POST /api/rules/reorder</c>).</summary>
+    ReorderRules,
 }

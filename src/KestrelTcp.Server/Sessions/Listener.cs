@@ -90,6 +90,15 @@ internal sealed class Listener
         Archive = archive;
     }
 
+    private IFrameResponder? _responder;
+
+    /// <summary>What answers this listener's frames (its compiled auto-reply rules); null when it has no
+    /// enabled rule, so a listener without rules pays one null check per frame. Swapped atomically.</summary>
+    public IFrameResponder? Responder => Volatile.Read(ref _responder);
+
+    /// <summary>Replaces <see cref="Responder"/> (null for none); frames already being matched finish with the old one.</summary>
+    public void SetResponder(IFrameResponder? responder) => Volatile.Write(ref _responder, responder);
+
     /// <summary>The live sessions of this listener, by id. Change it through <see cref="AddSession"/> and
     /// <see cref="RemoveSession"/>, so that <see cref="SessionsSnapshot"/> sees the change.</summary>
     public ConcurrentDictionary<string, Session> Sessions { get; } = new(StringComparer.Ordinal);

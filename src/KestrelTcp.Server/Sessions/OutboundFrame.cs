@@ -14,13 +14,18 @@ internal readonly struct OutboundFrame
     // Set when the buffer is shared with other queues (a relay block): then it is released, not returned.
     private readonly SharedBlock? _shared;
 
-    private OutboundFrame(byte[] buffer, int length, int encodedFrames, SharedBlock? shared = null)
+    private OutboundFrame(byte[] buffer, int length, int encodedFrames, SharedBlock? shared = null, bool unrecorded = false)
     {
         _buffer = buffer;
         Length = length;
         EncodedFrames = encodedFrames;
         _shared = shared;
+        Unrecorded = unrecorded;
     }
+
+    /// <summary>True for a payload kept out of the session's history and the durable history (an auto-reply
+    /// rule's reply with <c>record: false</c>, such as a heartbeat's).</summary>
+    public bool Unrecorded { get; }
 
     /// <summary>Bytes in the buffer: the payload, or the whole framed block.</summary>
     public int Length { get; }
@@ -39,6 +44,14 @@ internal readonly struct OutboundFrame
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, payload.Length));
         payload.CopyTo(buffer);
         return new OutboundFrame(buffer, payload.Length, 0);
+    }
+
+    /// <summary>A copy of <paramref name="payload"/> that the write loop sends but does not record.</summary>
+    public static OutboundFrame CopyUnrecorded(ReadOnlySpan<byte> payload)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, payload.Length));
+        payload.CopyTo(buffer);
+        return new OutboundFrame(buffer, payload.Length, 0, unrecorded: true);
     }
 
     public static OutboundFrame Copy(in ReadOnlySequence<byte> payload)

@@ -118,8 +118,9 @@ internal sealed partial class Session
                         }
                     }
 
-                    if (frames > 0 && Listener.Mode == ListenerMode.Echo)
+                    if (frames > 0 && (Listener.Mode == ListenerMode.Echo || _replyPending))
                     {
+                        _replyPending = false;
                         // Every echo of this read goes out in one flush, written on this thread.
                         FlushOutbound();
                     }
@@ -199,11 +200,17 @@ internal sealed partial class Session
             Identify(frame);
         }
 
-        history.Record(FrameDirection.In, frame, now);
-        Volatile.Read(ref _watchRing)?.Record(FrameDirection.In, frame, now);
+        // Auto-reply rules (null, and nothing more, for a listener without an enabled rule). A rule with
+        // record: false keeps the frame out of the history and the durable history.
+        if (Listener.Responder?.Respond(this, frame) != FrameResponse.Unrecorded)
+        {
+            history.Record(FrameDirection.In, frame, now);
 
-        // A device's frames go to the durable history (null, and nothing more, for an unidentified session).
-        _archive?.Archive(this, FrameDirection.In, frame, now);
+            // A device's frames go to the durable history (null, and nothing more, for an unidentified session).
+            _archive?.Archive(this, FrameDirection.In, frame, now);
+        }
+
+        Volatile.Read(ref _watchRing)?.Record(FrameDirection.In, frame, now);
 
         switch (Listener.Mode)
         {
@@ -255,9 +262,13 @@ internal sealed partial class Session
             Identify(frame);
         }
 
-        history.Record(FrameDirection.In, frame, now);
+        if (Listener.Responder?.Respond(this, frame) != FrameResponse.Unrecorded)
+        {
+            history.Record(FrameDirection.In, frame, now);
+            _archive?.Archive(this, FrameDirection.In, frame, now);
+        }
+
         Volatile.Read(ref _watchRing)?.Record(FrameDirection.In, frame, now);
-        _archive?.Archive(this, FrameDirection.In, frame, now);
 
         switch (Listener.Mode)
         {

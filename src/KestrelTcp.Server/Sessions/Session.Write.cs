@@ -46,9 +46,13 @@ internal sealed partial class Session
                                 codec.WriteMessage(frame.Span, output);
                                 _framesOut++;
                                 _bytesOut += codec.GetEncodedLength(frame.Length);
-                                history.Record(FrameDirection.Out, frame.Span, now);
+                                if (!frame.Unrecorded)
+                                {
+                                    history.Record(FrameDirection.Out, frame.Span, now);
+                                    _archive?.Archive(this, FrameDirection.Out, frame.Span, now);
+                                }
+
                                 Volatile.Read(ref _watchRing)?.Record(FrameDirection.Out, frame.Span, now);
-                                _archive?.Archive(this, FrameDirection.Out, frame.Span, now);
                             }
 
                             wrote = true;

@@ -58,6 +58,9 @@ internal sealed partial class Session
     private string? _remoteEndPointText;
     private string? _localEndPointText;
 
+    // Set by EnqueueReply (on the read loop) when an auto-reply waits for the writer to be woken.
+    private bool _replyPending;
+
     // The echo block being filled by the read loop (only the read loop touches these).
     private byte[]? _echoBlock;
     private int _echoLength;
@@ -203,6 +206,17 @@ internal sealed partial class Session
     /// <param name="wake">False to leave the writer asleep until <see cref="FlushOutbound"/>: the read loop
     /// queues every echo of one read first, so they go out in one flush.</param>
     public SendResult Enqueue(in System.Buffers.ReadOnlySequence<byte> payload, bool wake = true) => Enqueue(OutboundFrame.Copy(payload), wake);
+
+    /// <summary>Queues an auto-reply: like <see cref="Enqueue(ReadOnlySpan{byte})"/>, subject to the same
+    /// outbound limits, and kept out of the history when
+    /// <paramref name="record"/> is false.</summary>
+    public SendResult EnqueueReply(ReadOnlySpan<byte> payload, bool record)
+    {
+        // Woken by the read loop once the read's frames are recorded (see ReadLoopAsync), so the history
+        // shows the frame before its reply.
+        _replyPending = true;
+        return Enqueue(record ? OutboundFrame.Copy(payload) : OutboundFrame.CopyUnrecorded(payload), wake: false);
+    }
 
     /// <summary>Wakes the writer for frames queued with <c>wake: false</c>.</summary>
     public void FlushOutbound() => _outbound.Wake();
