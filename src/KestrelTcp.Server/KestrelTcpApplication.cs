@@ -1,5 +1,6 @@
 using KestrelTcp.Server.Api;
 using KestrelTcp.Server.Automation.Outbound;
+using KestrelTcp.Server.Automation.Recording;
 using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard;
 using KestrelTcp.Server.Devices;
@@ -39,6 +40,7 @@ public static class KestrelTcpApplication
         builder.AddDashboard();
         builder.AddKestrelTcpMetrics();
         builder.AddOutboundConnections();
+        builder.AddRecordings();
 
         var app = builder.Build();
         app.UseKestrelTcpSecurityHeaders();

@@ -27,6 +27,7 @@ internal static class ApiExtensions
         api.MapNodesApi();
         api.MapDeviceMessagesApi();
         api.MapConnectionsApi();
+        api.MapRecordingsApi();
         app.MapOpenApi();
         return app;
     }
