@@ -1,6 +1,7 @@
 using KestrelTcp.Server.Api;
 using KestrelTcp.Server.Automation.Outbound;
 using KestrelTcp.Server.Automation.Recording;
+using KestrelTcp.Server.Capacity;
 using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard;
 using KestrelTcp.Server.Devices;
@@ -39,6 +40,7 @@ public static class KestrelTcpApplication
         builder.AddKestrelTcpSecurity();
         builder.AddDashboard();
         builder.AddKestrelTcpMetrics();
+        builder.AddKestrelTcpCapacity();
         builder.AddOutboundConnections();
         builder.AddRecordings();
 
