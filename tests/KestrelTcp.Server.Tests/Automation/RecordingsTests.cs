@@ -162,6 +162,23 @@ public sealed class RecordingsTests
     }
 
     [Fact]
+    public async Task AStartedRecordingIsListedAsActiveAtOnce()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var http = server.CreateHttpClient();
+        await using var client = await server.ConnectAsync();
+        var id = await OnlySessionIdAsync(server);
+
+        var name = (await (await http.PostAsync($"/api/sessions/{id}/recording", null)).ReadAsync<RecordingInfo>()).Name;
+        var list = await (await http.GetAsync("/api/recordings")).ReadAsync<RecordingInfo[]>();
+
+        var item = Assert.Single(list);
+        Assert.Equal(name, item.Name);
+        Assert.True(item.Active);
+        Assert.Equal(id, item.SessionId);
+    }
+
+    [Fact]
     public async Task ARecordingIsRefusedForASessionThatDoesNotExist()
     {
         await using var server = await TestServer.StartAsync();

@@ -75,9 +75,18 @@ internal sealed partial class Recordings : IHostedService
                 return $"Session '{session.Id}' is already being recorded.";
             }
 
+            try
+            {
+                recording.Start();
+            }
+            catch (IOException ex)
+            {
+                session.RemoveTap(recording);
+                return $"The recording file could not be created: {ex.Message}";
+            }
+
             _active[name] = recording;
             var started = recording;
-            recording.Start();
             _ = started.Completion.ContinueWith(_ => _active.TryRemove(started.Name, out var _), TaskScheduler.Default);
             return null;
         }

@@ -53,7 +53,19 @@ internal sealed class SessionRecording : IFrameTap
     /// <summary>The writer; completes when the file is closed with its footer.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    public void Start() => Completion = Task.Run(WriteAsync);
+    /// <summary>Creates the file (so that it is listed at once) and starts the writer.</summary>
+    public void Start()
+    {
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 16 * 1024 };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Device data: for the server's own user only, like the device history.
+            create.UnixCreateMode = Hosting.OwnerOnlyFile.Mode;
+        }
+
+        var file = new FileStream(Path, create);
+        Completion = Task.Run(() => WriteAsync(file));
+    }
 
     /// <summary>Asks the writer to finish (it writes what is queued, then the footer).</summary>
     public void Stop(string reason)
@@ -89,19 +101,12 @@ internal sealed class SessionRecording : IFrameTap
         }
     }
 
-    private async Task WriteAsync()
+    private async Task WriteAsync(FileStream created)
     {
         var line = new ArrayBufferWriter<byte>(1024);
         // The footer's room is kept back, so a file never passes its bound even with its footer.
         const int FooterReserve = 256;
-        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 16 * 1024 };
-        if (!OperatingSystem.IsWindows())
-        {
-            // Device data: for the server's own user only, like the device history.
-            create.UnixCreateMode = Hosting.OwnerOnlyFile.Mode;
-        }
-
-        await using var file = new FileStream(Path, create);
+        await using var file = created;
         RecordingFormat.WriteHeader(line, Session, StartedAt);
         if (!TryWrite(file, line, FooterReserve))
         {
