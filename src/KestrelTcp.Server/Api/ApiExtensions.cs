@@ -26,6 +26,7 @@ internal static class ApiExtensions
         api.MapServerApi();
         api.MapNodesApi();
         api.MapDeviceMessagesApi();
+        api.MapFramingLabApi();
         api.MapConnectionsApi();
         api.MapRecordingsApi();
         app.MapOpenApi();

@@ -16,7 +16,7 @@ namespace KestrelTcp.Server.Hosting;
 /// empty queue), at most each session's free allowance plus <see cref="KestrelTcpOptions.MaxTotalOutboundBytes"/>.</param>
 /// <param name="HistoryBytes">The histories: sessions × <see cref="HistoryOptions.MaxBytesPerSession"/>, at most <see cref="HistoryOptions.MaxTotalBytes"/>.</param>
 /// <param name="WatchRings">Dashboard watch rings: one per watched session, shared by its viewers.</param>
-/// <param name="WatchRingBytes"><paramref name="WatchRings"/> × <see cref="DashboardOptions.TrafficBufferBytes"/>.</param>
+/// <param name="WatchRingBytes"><paramref name="WatchRings"/> × (<see cref="DashboardOptions.TrafficBufferBytes"/> + the raw-reads ring, 32 KiB).</param>
 /// <param name="Viewers">Dashboard connections at once (<see cref="DashboardOptions.MaxConnections"/>).</param>
 /// <param name="ViewerBytes">What those connections hold when none of them reads: each about three times
 /// <see cref="DashboardOptions.MaxViewerBacklogBytes"/> plus <see cref="FixedBytesPerViewer"/> (measured), plus
@@ -122,7 +122,7 @@ internal sealed record MemoryBudget(
         var historyBytes = historyOn ? Math.Min(history.MaxTotalBytes, sessions * history.MaxBytesPerSession) : 0;
         var rings = Math.Min(sessions, maxViewers * dashboard.MaxWatchedSessions);
         var viewerBytes = maxViewers * ((3 * dashboard.MaxViewerBacklogBytes) + FixedBytesPerViewer + (sessions * SnapshotBytesPerSession));
-        return new MemoryBudget(sessions, sessions * FixedBytesPerSession, io, queues, historyBytes, rings, rings * dashboard.TrafficBufferBytes, maxViewers, viewerBytes);
+        return new MemoryBudget(sessions, sessions * FixedBytesPerSession, io, queues, historyBytes, rings, rings * (dashboard.TrafficBufferBytes + KestrelTcp.Server.Sessions.RawReadRing.Capacity * KestrelTcp.Server.Sessions.RawReadRing.BytesPerRead), maxViewers, viewerBytes);
     }
 
     private static long PerSession(ListenerOptions listener, Pipes pipes) =>

@@ -47,6 +47,9 @@ internal sealed partial class Session
                     {
                         _bytesIn += arrived;
                         Volatile.Write(ref _lastReceivedTicks, now);
+
+                        // The read as it came off the socket, while someone watches (a null check otherwise).
+                        Volatile.Read(ref _rawReads)?.Record(buffer.Slice(buffer.Length - arrived), now);
                     }
 
                     var frames = 0;

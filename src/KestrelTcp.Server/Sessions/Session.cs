@@ -53,6 +53,7 @@ internal sealed partial class Session
     private int _drainOnClose;
     private int _watchers;
     private SessionHistory? _watchRing;
+    private RawReadRing? _rawReads;
     private int _changed;
     private string? _remoteEndPointText;
     private string? _localEndPointText;
@@ -150,6 +151,9 @@ internal sealed partial class Session
     /// copy into a reused slot per frame and no allocation or event.</summary>
     public SessionHistory? WatchRing => Volatile.Read(ref _watchRing);
 
+    /// <summary>The last reads off the socket, unframed, kept while the session is watched; null otherwise.</summary>
+    public RawReadRing? RawReads => Volatile.Read(ref _rawReads);
+
     /// <summary>Someone (a dashboard viewer) wants this session's traffic: the first watcher creates the
     /// ring of at most <paramref name="frames"/> frames and <paramref name="maxBytes"/> bytes, with
     /// <paramref name="previewBytes"/> of each frame. Viewers of a session share its one ring.</summary>
@@ -160,6 +164,7 @@ internal sealed partial class Session
             if (++_watchers == 1)
             {
                 Volatile.Write(ref _watchRing, new SessionHistory(frames, previewBytes, maxBytes));
+                Volatile.Write(ref _rawReads, new RawReadRing());
             }
         }
     }
@@ -172,6 +177,7 @@ internal sealed partial class Session
             if (--_watchers == 0)
             {
                 Volatile.Write(ref _watchRing, null);
+                Volatile.Write(ref _rawReads, null);
             }
         }
     }

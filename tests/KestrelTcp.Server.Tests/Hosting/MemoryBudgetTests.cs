@@ -27,7 +27,7 @@ public sealed class MemoryBudgetTests
         // 19,000 × 16 KiB would be 297 MiB: the process-wide budget holds it to 128 MiB.
         Assert.Equal(128 * MiB, budget.HistoryBytes);
         Assert.Equal(1600, budget.WatchRings);
-        Assert.Equal(1600 * 256 * KiB, budget.WatchRingBytes);
+        Assert.Equal(1600 * (256 + 32) * KiB, budget.WatchRingBytes);
 
         // 100 dashboard connections that stop reading: three times the 1 MiB backlog, 3 MiB, and a
         // snapshot of the 19,000 sessions in flight each.

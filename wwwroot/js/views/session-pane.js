@@ -5,6 +5,7 @@ import * as actions from '../actions.js';
 import { byId, lockIcon, perFrame, setHidden, setText } from '../dom.js';
 import { ago, bytes, count, duration, when } from '../format.js';
 import { isLive, on, serverNow, store } from '../state.js';
+import { initRawReads } from './raw-reads.js';
 import { appendFrames, initTrafficLog, resetLog } from './traffic-log.js';
 
 let watched = null;
@@ -19,6 +20,7 @@ let transport = { id: null, encrypted: null };
 
 export function initSessionPane() {
   initTrafficLog();
+  initRawReads();
   const badge = byId('pane-transport');
   badge.append(lockIcon('tls-icon'), document.createElement('span'));
   const schedule = perFrame(renderFacts);
