@@ -17,6 +17,7 @@ internal static class CliApp
           ktcp connect HOST:PORT [options]         interactive: stdin lines become frames, replies are printed
           ktcp send HOST:PORT MESSAGE [options]    send one frame; --expect TEXT sets the exit code
           ktcp bench HOST:PORT [options]           load generator: frames/s, MB/s, latency percentiles
+          ktcp replay FILE HOST:PORT [options]     send a recording's device frames with their timing
           ktcp help [COMMAND]                      this help, or a command's (also: ktcp COMMAND --help)
           ktcp --version
 
@@ -78,8 +79,10 @@ internal static class CliApp
                     return await RunCommandAsync(SendCommand.Spec, SendCommand.Help, SendCommand.RunAsync, rest, console, cancellationToken).ConfigureAwait(false);
                 case "bench":
                     return await RunCommandAsync(BenchCommand.Spec, BenchCommand.Help, BenchCommand.RunAsync, rest, console, cancellationToken).ConfigureAwait(false);
+                case "replay":
+                    return await RunCommandAsync(ReplayCommand.Spec, ReplayCommand.Help, ReplayCommand.RunAsync, rest, console, cancellationToken).ConfigureAwait(false);
                 default:
-                    throw new UsageException($"Unknown command '{command}'. Commands: connect, send, bench, help.");
+                    throw new UsageException($"Unknown command '{command}'. Commands: connect, send, bench, replay, help.");
             }
         }
         catch (UsageException ex)
@@ -126,7 +129,8 @@ internal static class CliApp
             "connect" => ConnectCommand.Help,
             "send" => SendCommand.Help,
             "bench" => BenchCommand.Help,
-            var other => throw new UsageException($"No help for '{other}'. Commands: connect, send, bench."),
+            "replay" => ReplayCommand.Help,
+            var other => throw new UsageException($"No help for '{other}'. Commands: connect, send, bench, replay."),
         };
         console.Out.WriteLine(text);
         return ExitCodes.Ok;

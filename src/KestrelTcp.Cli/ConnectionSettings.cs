@@ -20,9 +20,9 @@ namespace KestrelTcp.Cli;
 /// <param name="ClientCertificate">With <c>--tls --cert</c>: the certificate (with its key) offered when the server asks for one.</param>
 internal sealed record ConnectionSettings(HostPort Target, FramingOptions Framing, bool Tls, bool Insecure, string? TlsHost, TimeSpan ConnectTimeout, bool Hex, X509Certificate2? ClientCertificate = null)
 {
-    public static ConnectionSettings From(ParsedArguments args, string defaultFraming, TimeSpan defaultTimeout)
+    public static ConnectionSettings From(ParsedArguments args, string defaultFraming, TimeSpan defaultTimeout, int targetPosition = 0)
     {
-        var target = HostPort.Parse(args.Positionals[0]);
+        var target = HostPort.Parse(args.Positionals[targetPosition]);
         int? maxFrame = args.Value("--max-frame") is null ? null : args.Bytes("--max-frame", 0, 1, FramingOptions.MaxFrameBytesLimit);
         var framing = FramingSpec.Parse(args.Value("--framing") ?? defaultFraming, maxFrame);
         var timeout = args.Milliseconds("--timeout", defaultTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(24));

@@ -1,5 +1,7 @@
 using KestrelTcp.Server.Api;
 using KestrelTcp.Server.Automation.Rules;
+using KestrelTcp.Server.Automation.Outbound;
+using KestrelTcp.Server.Automation.Recording;
 using KestrelTcp.Server.Capacity;
 using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard;
@@ -41,6 +43,8 @@ public static class KestrelTcpApplication
         builder.AddDashboard();
         builder.AddKestrelTcpMetrics();
         builder.AddKestrelTcpCapacity();
+        builder.AddOutboundConnections();
+        builder.AddRecordings();
 
         var app = builder.Build();
         app.UseKestrelTcpSecurityHeaders();

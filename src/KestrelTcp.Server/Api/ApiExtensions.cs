@@ -28,6 +28,8 @@ internal static class ApiExtensions
         api.MapNodesApi();
         api.MapDeviceMessagesApi();
         api.MapFramingLabApi();
+        api.MapConnectionsApi();
+        api.MapRecordingsApi();
         app.MapOpenApi();
         return app;
     }

@@ -47,4 +47,28 @@ public enum AuditAction
 
     /// <summary>A listener's auto-reply rules reordered (<c>POST /api/rules/reorder</c>).</summary>
     ReorderRules,
+
+    /// <summary>An outbound connection added (<c>POST /api/connections</c>).</summary>
+    AddConnection,
+
+    /// <summary>An outbound connection's dialing resumed (<c>POST /api/connections/{name}/start</c>).</summary>
+    StartConnection,
+
+    /// <summary>An outbound connection stopped (<c>POST /api/connections/{name}/stop</c>).</summary>
+    StopConnection,
+
+    /// <summary>An outbound connection removed (<c>DELETE /api/connections/{name}</c>).</summary>
+    RemoveConnection,
+
+    /// <summary>A session's recording started (<c>POST /api/sessions/{id}/recording</c>).</summary>
+    StartRecording,
+
+    /// <summary>A session's recording stopped (<c>DELETE /api/sessions/{id}/recording</c>).</summary>
+    StopRecording,
+
+    /// <summary>A recording deleted (<c>DELETE /api/recordings/{name}</c>).</summary>
+    DeleteRecording,
+
+    /// <summary>A recording replayed to a session (<c>POST /api/recordings/{name}/replay</c>).</summary>
+    ReplayRecording,
 }
