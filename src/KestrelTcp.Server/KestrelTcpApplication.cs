@@ -1,4 +1,5 @@
 using KestrelTcp.Server.Api;
+using KestrelTcp.Server.Automation.Schedules;
 using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard;
 using KestrelTcp.Server.Devices;
@@ -37,6 +38,7 @@ public static class KestrelTcpApplication
         builder.AddKestrelTcpSecurity();
         builder.AddDashboard();
         builder.AddKestrelTcpMetrics();
+        builder.AddSchedules();
 
         var app = builder.Build();
         app.UseKestrelTcpSecurityHeaders();

@@ -26,6 +26,7 @@ internal static class ApiExtensions
         api.MapServerApi();
         api.MapNodesApi();
         api.MapDeviceMessagesApi();
+        api.MapSchedulesApi();
         app.MapOpenApi();
         return app;
     }

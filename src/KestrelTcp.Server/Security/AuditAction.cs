@@ -35,4 +35,10 @@ public enum AuditAction
 
     /// <summary>Messages waiting for a device cancelled (<c>DELETE /api/devices/{id}/pending</c>).</summary>
     CancelPending,
+
+    /// <summary>A schedule created, replaced, started, stopped or deleted (<c>/api/schedules</c>).</summary>
+    ChangeSchedule,
+
+    /// <summary>A webhook endpoint added or removed (<c>/api/webhooks</c>).</summary>
+    ChangeWebhook,
 }
