@@ -1,5 +1,6 @@
 using KestrelTcp.Server.Api;
 using KestrelTcp.Server.Automation.Schedules;
+using KestrelTcp.Server.Automation.Webhooks;
 using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard;
 using KestrelTcp.Server.Devices;
@@ -39,6 +40,7 @@ public static class KestrelTcpApplication
         builder.AddDashboard();
         builder.AddKestrelTcpMetrics();
         builder.AddSchedules();
+        builder.AddWebhooks();
 
         var app = builder.Build();
         app.UseKestrelTcpSecurityHeaders();

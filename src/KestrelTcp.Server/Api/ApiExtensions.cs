@@ -27,6 +27,7 @@ internal static class ApiExtensions
         api.MapNodesApi();
         api.MapDeviceMessagesApi();
         api.MapSchedulesApi();
+        api.MapWebhooksApi();
         app.MapOpenApi();
         return app;
     }
