@@ -32,6 +32,7 @@ internal sealed class WebhookEndpoint : IAsyncDisposable
     private long _retries;
     private long _droppedFull;
     private long _droppedAfterRetries;
+    private int _disposed;
 
     public WebhookEndpoint(string name, Uri url, string secret, IReadOnlyList<WebhookEventKind> events, string source, WebhooksOptions options, HttpClient http, TimeProvider time, ILogger logger)
     {
@@ -85,6 +86,11 @@ internal sealed class WebhookEndpoint : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         try
