@@ -1,6 +1,7 @@
 using KestrelTcp.Server.Api;
 using KestrelTcp.Server.Automation.Schedules;
 using KestrelTcp.Server.Automation.Webhooks;
+using KestrelTcp.Server.Capacity;
 using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard;
 using KestrelTcp.Server.Devices;
@@ -41,6 +42,7 @@ public static class KestrelTcpApplication
         builder.AddKestrelTcpMetrics();
         builder.AddSchedules();
         builder.AddWebhooks();
+        builder.AddKestrelTcpCapacity();
 
         var app = builder.Build();
         app.UseKestrelTcpSecurityHeaders();

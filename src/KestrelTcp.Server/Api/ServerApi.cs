@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KestrelTcp.Server.Capacity;
 using KestrelTcp.Server.Devices.History;
 using KestrelTcp.Server.Sessions;
 
@@ -9,7 +10,7 @@ internal static class ServerApi
 {
     public static RouteGroupBuilder MapServerApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/server", (SessionRegistry registry, HistoryBudget history, HistoryQueue archive, HistoryWriter archiveWriter) =>
+        api.MapGet("/server", (SessionRegistry registry, HistoryBudget history, HistoryQueue archive, HistoryWriter archiveWriter, CapacityMonitor capacity) =>
         {
             using var process = Process.GetCurrentProcess();
             return TypedResults.Ok(new ServerInfo(
@@ -30,8 +31,9 @@ internal static class ServerApi
                 archive.Count,
                 archiveWriter.Written,
                 archive.Dropped + archiveWriter.Failed,
-                archiveWriter.UsedBytes));
-        }).WithTags("Server").WithName("GetServer").WithSummary("Process, memory and session figures of this server.");
+                archiveWriter.UsedBytes,
+                capacity.Current()));
+        }).WithTags("Server").WithName("GetServer").WithSummary("Process, memory and session figures of this server, and its capacity: descriptors and memory against their bounds, refusals, connect rate, the busiest sessions and each event loop's load.");
         return api;
     }
 }

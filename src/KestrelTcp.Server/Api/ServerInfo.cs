@@ -19,6 +19,7 @@ namespace KestrelTcp.Server.Api;
 /// <param name="HistoryFramesWritten">Device frames written to the durable history since start.</param>
 /// <param name="HistoryFramesDropped">Device frames dropped from the durable history since start, because its writer fell behind (the queue was full) or a batch could not be written.</param>
 /// <param name="HistoryDatabaseBytes">Bytes the durable history's database used at its last retention pass.</param>
+/// <param name="Capacity">How close the server is to its bounds and where its load comes from (the dashboard's Capacity tab).</param>
 public sealed record ServerInfo(
     string Version,
     DateTimeOffset StartedAt,
@@ -37,4 +38,5 @@ public sealed record ServerInfo(
     long HistoryFramesQueued = 0,
     long HistoryFramesWritten = 0,
     long HistoryFramesDropped = 0,
-    long HistoryDatabaseBytes = 0);
+    long HistoryDatabaseBytes = 0,
+    Capacity.CapacityInfo? Capacity = null);

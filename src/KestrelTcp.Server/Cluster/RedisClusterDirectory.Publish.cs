@@ -9,7 +9,8 @@ namespace KestrelTcp.Server.Cluster;
 /// sessions are compared with what was last published, and the sessions that opened or closed since go
 /// out as batches of at most <see cref="MaxBatchEntries"/>: each batch is written to the node's sessions
 /// hash and published as a <see cref="DirectoryDelta"/> in one transaction. Counters are republished
-/// only every <see cref="ClusterOptions.CountersInterval"/>, and only for sessions whose counters moved:
+/// only every <see cref="ClusterOptions.CountersInterval"/>, and only for sessions whose counters moved
+/// (a session that became a device is republished at once):
 /// the write rate follows the number of batches, never the number of frames or sessions.
 /// </summary>
 internal sealed partial class RedisClusterDirectory
@@ -115,7 +116,7 @@ internal sealed partial class RedisClusterDirectory
                 upserted.Add(Describe(session));
                 published.Mark(session);
             }
-            else if (countersDue && published.Changed(session))
+            else if ((countersDue && published.Changed(session)) || published.Renamed(session))
             {
                 upserted.Add(Describe(session));
                 published.Mark(session);
@@ -290,8 +291,13 @@ internal sealed partial class RedisClusterDirectory
         private long _framesIn;
         private long _framesOut;
         private long _queued;
+        private string? _deviceId;
 
         public long Generation { get; set; }
+
+        /// <summary>Whether the session became a device (or another one) since it was published: sent at
+        /// once, not with the next counters, so other nodes route to it and list it without delay.</summary>
+        public bool Renamed(Session session) => !ReferenceEquals(session.DeviceId, _deviceId);
 
         public bool Changed(Session session) =>
             session.BytesIn != _bytesIn || session.BytesOut != _bytesOut || session.FramesIn != _framesIn
@@ -304,6 +310,7 @@ internal sealed partial class RedisClusterDirectory
             _framesIn = session.FramesIn;
             _framesOut = session.FramesOut;
             _queued = session.QueuedBytes;
+            _deviceId = session.DeviceId;
         }
     }
 }

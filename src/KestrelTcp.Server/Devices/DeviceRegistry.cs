@@ -128,9 +128,9 @@ internal sealed class DeviceRegistry : BackgroundService
 
             foreach (var change in batch)
             {
-                if (change.Kind == DeviceEventKind.Online && Pending.CountFor(change.DeviceId) > 0)
+                if (change is { Kind: DeviceEventKind.Online, Session: { } session } && Pending.CountFor(change.DeviceId) > 0)
                 {
-                    Pending.Deliver(change.DeviceId, change.Session);
+                    Pending.Deliver(change.DeviceId, session);
                 }
             }
         }

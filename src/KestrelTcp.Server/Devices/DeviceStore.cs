@@ -119,11 +119,11 @@ internal sealed class DeviceStore : IDisposable
             {
                 if (change.Kind == DeviceEventKind.Offline)
                 {
-                    Run(offline, ("$id", change.DeviceId), ("$session", change.Session.Id), ("$at", change.AtMs));
+                    Run(offline, ("$id", change.DeviceId), ("$session", change.SessionId), ("$at", change.AtMs));
                     continue;
                 }
 
-                (string, object?)[] values = [("$id", change.DeviceId), ("$listener", change.Session.Listener.Name), ("$at", change.AtMs), ("$remote", change.Session.RemoteEndPointText), ("$session", change.Session.Id), ("$node", node)];
+                (string, object?)[] values = [("$id", change.DeviceId), ("$listener", change.Listener), ("$at", change.AtMs), ("$remote", change.RemoteEndPoint), ("$session", change.SessionId), ("$node", change.Remote?.Node ?? node)];
                 if (Run(online, values) > 0)
                 {
                     continue;

@@ -41,6 +41,12 @@ internal sealed class DeviceTracker : IDeviceObserver
 
     public void Offline(Session session, string deviceId) => Post(new DeviceEvent(DeviceEventKind.Offline, deviceId, session, _time.GetUtcNow().ToUnixTimeMilliseconds()));
 
+    /// <summary>Another node's session became the device (or was first seen as it).</summary>
+    public void RemoteOnline(SessionInfo session, string deviceId) => Post(new DeviceEvent(DeviceEventKind.Online, deviceId, null, _time.GetUtcNow().ToUnixTimeMilliseconds(), session));
+
+    /// <summary>Another node's session that was the device left (closed there, or its node went down).</summary>
+    public void RemoteOffline(SessionInfo session, string deviceId) => Post(new DeviceEvent(DeviceEventKind.Offline, deviceId, null, _time.GetUtcNow().ToUnixTimeMilliseconds(), session));
+
     /// <summary>No more events (shutdown).</summary>
     public void Complete() => _events.Writer.TryComplete();
 

@@ -20,6 +20,7 @@ internal static class DevicesExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DeviceRegistry>());
         services.AddSingleton<DeviceSessions>();
         services.AddHostedService<RemotePendingDelivery>();
+        services.AddHostedService<RemoteDeviceSightings>();
         return builder;
     }
 }

@@ -155,7 +155,8 @@ internal sealed partial class DescriptorBudget
         }
     }
 
-    private static int CountOpen()
+    /// <summary>Descriptors the process has open now (0 where they cannot be counted).</summary>
+    public static int CountOpen()
     {
         try
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using KestrelTcp.Server.Security;
 using KestrelTcp.Server.Sessions;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,8 @@ internal static class HostingExtensions
             .BindConfiguration(HttpLimitsOptions.SectionName)
             .ValidateOnStart();
         builder.Services.AddSingleton<HttpConnectionBudget>();
+        HideListenersFromServerAddresses(builder.Services);
+        builder.Services.AddSingleton(MemoryBudget.ForServer);
         builder.Services.AddHostedService<HttpIdleSweeper>();
         builder.Services.AddTransient<IStartupFilter, HttpActivityStartupFilter>();
         var urls = HttpEndpoints.Read(builder.Configuration);
@@ -49,20 +52,7 @@ internal static class HostingExtensions
                     logger.DescriptorSplit(budget.Limit, budget.OpenAtStart, budget.MaxSessions, budget.MaxHttpConnections, budget.MaxAnonymousHttpConnections, DescriptorBudget.Reserve);
                 }
 
-                var dashboard = services.GetRequiredService<IOptions<Dashboard.DashboardOptions>>().Value;
-                var server = services.GetRequiredService<IOptions<KestrelTcpOptions>>().Value;
-                var history = server.History;
-                var socket = services.GetRequiredService<IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>().Value;
-                logger.WorstCaseMemory(MemoryBudget.Compute(
-                    budget.MaxSessions,
-                    catalog.All.Select(l => l.Options),
-                    history,
-                    dashboard,
-                    services.GetRequiredService<Dashboard.DashboardViewers>().MaxConnections,
-                    socket.MaxWriteBufferSize ?? 0,
-                    server.MaxTotalOutboundBytes,
-                    EventLoop.LinuxSockets.IsSupported ? EventLoop.EventLoopTransport.OutputPauseBytes : 0,
-                    socket.MaxReadBufferSize ?? 0));
+                logger.WorstCaseMemory(services.GetRequiredService<MemoryBudget>());
 
                 var http = services.GetRequiredService<IOptions<HttpLimitsOptions>>().Value;
                 kestrel.Limits.KeepAliveTimeout = http.KeepAliveTimeout;
@@ -128,6 +118,32 @@ internal static class HostingExtensions
             }
         });
         return app;
+    }
+
+    /// <summary>
+    /// Puts <see cref="TcpAddressFilteringServer"/> around the server Kestrel registered, so the host's
+    /// "Now listening on:" lines name only the HTTP endpoints.
+    /// </summary>
+    private static void HideListenersFromServerAddresses(IServiceCollection services)
+    {
+        var registered = services.LastOrDefault(d => d.ServiceType == typeof(IServer));
+        if (registered is null || registered.IsKeyedService)
+        {
+            return;
+        }
+
+        services.Remove(registered);
+        services.AddSingleton<IServer>(provider =>
+        {
+            var inner = registered switch
+            {
+                { ImplementationInstance: IServer instance } => instance,
+                { ImplementationFactory: { } factory } => (IServer)factory(provider),
+                { ImplementationType: { } type } => (IServer)ActivatorUtilities.CreateInstance(provider, type),
+                _ => throw new InvalidOperationException("The server's registration names no implementation."),
+            };
+            return new TcpAddressFilteringServer(inner, provider.GetRequiredService<ListenerCatalog>());
+        });
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using KestrelTcp.Server.Dashboard;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Options;
 
 namespace KestrelTcp.Server.Hosting;
 
@@ -53,6 +55,24 @@ internal sealed record MemoryBudget(
     public const long ReadSlackBytes = 4096;
 
     public long TotalBytes => SessionStateBytes + IoBufferBytes + OutboundQueueBytes + HistoryBytes + WatchRingBytes + ViewerBytes;
+
+    /// <summary>The worst case of this server, from its configuration and descriptor budget: what the start-up log
+    /// prints and the capacity view compares the process's memory with.</summary>
+    public static MemoryBudget ForServer(IServiceProvider services)
+    {
+        var server = services.GetRequiredService<IOptions<KestrelTcpOptions>>().Value;
+        var socket = services.GetRequiredService<IOptions<SocketTransportOptions>>().Value;
+        return Compute(
+            services.GetRequiredService<DescriptorBudget>().MaxSessions,
+            services.GetRequiredService<Sessions.ListenerCatalog>().All.Select(l => l.Options),
+            server.History,
+            services.GetRequiredService<IOptions<DashboardOptions>>().Value,
+            services.GetRequiredService<DashboardViewers>().MaxConnections,
+            socket.MaxWriteBufferSize ?? 0,
+            server.MaxTotalOutboundBytes,
+            EventLoop.LinuxSockets.IsSupported ? EventLoop.EventLoopTransport.OutputPauseBytes : 0,
+            socket.MaxReadBufferSize ?? 0);
+    }
 
     /// <summary>The worst case of a server with these bounds. Sessions are counted on the listeners
     /// where they cost most, up to each listener's limit, until the budget's <paramref name="maxSessions"/>.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace KestrelTcp.Server.Hosting;
 
@@ -19,9 +20,21 @@ internal sealed class SafeConsoleFormatter : ConsoleFormatter
 
     private const string Indent = "      ";
 
+    private readonly IOptionsMonitor<ConsoleFormatterOptions>? _options;
+
+    /// <summary>A formatter that writes no scopes (for tests of the escaping).</summary>
     public SafeConsoleFormatter()
         : base(FormatterName)
     {
+    }
+
+    /// <summary>The formatter the console logger uses: with <see cref="ConsoleFormatterOptions.IncludeScopes"/>
+    /// (<c>Logging:Console:FormatterOptions:IncludeScopes</c>, on in the shipped appsettings.json) each line
+    /// carries its scopes, a session's id, listener, remote endpoint and device among them.</summary>
+    public SafeConsoleFormatter(IOptionsMonitor<ConsoleFormatterOptions> options)
+        : base(FormatterName)
+    {
+        _options = options;
     }
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
@@ -36,6 +49,11 @@ internal sealed class SafeConsoleFormatter : ConsoleFormatter
         line.Append(Level(logEntry.LogLevel)).Append(": ");
         AppendEscaped(line, logEntry.Category);
         line.Append('[').Append(logEntry.EventId.Id.ToString(CultureInfo.InvariantCulture)).Append(']').Append('\n');
+        if (scopeProvider is not null && _options?.CurrentValue.IncludeScopes == true)
+        {
+            AppendScopes(line, scopeProvider);
+        }
+
         if (!string.IsNullOrEmpty(message))
         {
             line.Append(Indent);
@@ -52,6 +70,24 @@ internal sealed class SafeConsoleFormatter : ConsoleFormatter
         }
 
         textWriter.Write(line.ToString());
+    }
+
+    /// <summary>Appends the scopes as the simple formatter does (<c>=> a => b</c> on a line of their own), each
+    /// escaped like the message: a scope's values (a remote endpoint, a device id) come from outside too.</summary>
+    private static void AppendScopes(StringBuilder line, IExternalScopeProvider scopeProvider)
+    {
+        var start = line.Length;
+        scopeProvider.ForEachScope(
+            static (scope, into) =>
+            {
+                into.Append(" => ");
+                AppendEscaped(into, scope?.ToString() ?? string.Empty);
+            },
+            line);
+        if (line.Length > start)
+        {
+            line.Insert(start, Indent[..^1]).Append('\n');
+        }
     }
 
     /// <summary>Appends <paramref name="text"/> with C0 controls, DEL, C1 controls and the Unicode line and

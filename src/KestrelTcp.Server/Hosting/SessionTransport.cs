@@ -58,6 +58,12 @@ internal sealed class SessionTransportFactory : IConnectionListenerFactory, ICon
     /// supported (not Linux) and the listeners run on Kestrel's socket transport with inline scheduling.</summary>
     public int EventLoops => _loops?.LoopCount ?? 0;
 
+    /// <summary>Each event loop's counters (empty where there are none).</summary>
+    public EventLoopCounters[] LoopCounters() => _loops?.Counters() ?? [];
+
+    /// <summary>Failed accepts of the inline listeners (all zero where the event loops do not serve them).</summary>
+    public AcceptErrors AcceptErrors => _loops?.AcceptErrors ?? default;
+
     /// <summary>The endpoints this transport has bound (the listeners running inline).</summary>
     public IReadOnlyCollection<EndPoint> Bound => _bound;
 

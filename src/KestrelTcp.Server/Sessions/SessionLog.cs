@@ -6,8 +6,8 @@ namespace KestrelTcp.Server.Sessions;
 /// </summary>
 internal static partial class SessionLog
 {
-    public static IDisposable? BeginSessionScope(this ILogger logger, string sessionId, string listener) =>
-        logger.BeginScope(new SessionLogScope(sessionId, listener));
+    public static IDisposable? BeginSessionScope(this ILogger logger, Session session) =>
+        logger.BeginScope(new SessionLogScope(session));
 
     [LoggerMessage(EventId = 100, EventName = "SessionOpened", Level = LogLevel.Debug,
         Message = "Session {SessionId} opened on listener {Listener} from {RemoteEndPoint}")]
@@ -93,25 +93,36 @@ internal static partial class SessionLog
         Message = "TCP listener {Listener} on {EndPoint}: {Mode}, framing {Framing}")]
     public static partial void ListenerBound(this ILogger logger, string listener, string endPoint, Hosting.ListenerMode mode, string framing);
 
-    private sealed class SessionLogScope(string sessionId, string listener) : IReadOnlyList<KeyValuePair<string, object>>
+    /// <summary>
+    /// What every log line of a session carries (with scopes on): its id, listener, remote endpoint and,
+    /// once it is identified, its device. Read when a line is written, so a device identified after the
+    /// session began shows on the lines that follow.
+    /// </summary>
+    private sealed class SessionLogScope(Session session) : IReadOnlyList<KeyValuePair<string, object?>>
     {
-        public int Count => 2;
+        public int Count => 4;
 
-        public KeyValuePair<string, object> this[int index] => index switch
+        public KeyValuePair<string, object?> this[int index] => index switch
         {
-            0 => new("SessionId", sessionId),
-            1 => new("Listener", listener),
+            0 => new("SessionId", session.Id),
+            1 => new("Listener", session.Listener.Name),
+            2 => new("RemoteEndPoint", session.RemoteEndPointText),
+            3 => new("DeviceId", session.DeviceId),
             _ => throw new ArgumentOutOfRangeException(nameof(index)),
         };
 
-        public IEnumerator<KeyValuePair<string, object>> GetEnumerator()
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
         {
-            yield return this[0];
-            yield return this[1];
+            for (var i = 0; i < Count; i++)
+            {
+                yield return this[i];
+            }
         }
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
-        public override string ToString() => $"SessionId:{sessionId} Listener:{listener}";
+        public override string ToString() => session.DeviceId is { } device
+            ? $"SessionId:{session.Id} Listener:{session.Listener.Name} RemoteEndPoint:{session.RemoteEndPointText} DeviceId:{device}"
+            : $"SessionId:{session.Id} Listener:{session.Listener.Name} RemoteEndPoint:{session.RemoteEndPointText}";
     }
 }

@@ -42,6 +42,16 @@ internal sealed class SessionRegistry
 
     public ICollection<Session> All => _sessions.Values;
 
+    /// <summary>The live sessions, walked without copying them into a list first (unlike <see cref="All"/>):
+    /// for passes over every session that do not need a stable count.</summary>
+    public IEnumerable<Session> Live()
+    {
+        foreach (var pair in _sessions)
+        {
+            yield return pair.Value;
+        }
+    }
+
     public bool TryGet(string id, out Session session) => _sessions.TryGetValue(id, out session!);
 
     public void Add(Session session)

@@ -29,7 +29,7 @@ internal sealed class TcpSessionHandler : ConnectionHandler
     {
         var listener = connection.Features.Get<ListenerFeature>()!.Listener;
         var session = new Session(connection, listener, _history, _events, _logger, _historyBudget, _registry.Devices);
-        using var scope = _logger.BeginSessionScope(session.Id, listener.Name);
+        using var scope = _logger.BeginSessionScope(session);
         session.ConfigureKeepAlive();
         _registry.Add(session);
         _logger.SessionOpened(session.Id, listener.Name, session.RemoteEndPoint);

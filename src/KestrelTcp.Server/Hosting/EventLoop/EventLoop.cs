@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using static KestrelTcp.Server.Hosting.EventLoop.LinuxSockets;
 
@@ -32,8 +33,17 @@ internal sealed unsafe class EventLoop : IDisposable
     private bool _descriptorsClosed;
     private volatile bool _stopping;
 
+    // Written only by the loop thread (the connection count by any thread, atomically); read by the
+    // capacity monitor. What the loop did since it started: time spent handling events (not waiting in
+    // epoll_wait), wake-ups and events handled.
+    private long _busyTicks;
+    private long _wakeups;
+    private long _events;
+    private int _connections;
+
     public EventLoop(int index, ILogger logger)
     {
+        Index = index;
         _logger = logger;
         _epoll = EpollCreate(EPOLL_CLOEXEC);
         if (_epoll < 0)
@@ -54,6 +64,23 @@ internal sealed unsafe class EventLoop : IDisposable
     }
 
     public bool IsLoopThread => Thread.CurrentThread == _thread;
+
+    /// <summary>The loop's number, from 0.</summary>
+    public int Index { get; }
+
+    /// <summary>What the loop has done since it started, for its load (<see cref="EventLoopCounters"/>).</summary>
+    public EventLoopCounters Counters() => new(
+        Index,
+        Stopwatch.GetElapsedTime(0, Volatile.Read(ref _busyTicks)),
+        Volatile.Read(ref _wakeups),
+        Volatile.Read(ref _events),
+        Volatile.Read(ref _connections));
+
+    /// <summary>A connection was registered with this loop (<see cref="EventLoopTransport.Adopt"/>).</summary>
+    public void ConnectionAdded() => Interlocked.Increment(ref _connections);
+
+    /// <summary>A connection of this loop closed (once per connection).</summary>
+    public void ConnectionRemoved() => Interlocked.Decrement(ref _connections);
 
     /// <summary>Sets what the loop waits for on a connection's socket: an add, a change or a removal.
     /// After the loop has stopped there is nothing to wait with, and this does nothing.</summary>
@@ -136,6 +163,7 @@ internal sealed unsafe class EventLoop : IDisposable
                     break;
                 }
 
+                var busySince = Stopwatch.GetTimestamp();
                 for (var i = 0; i < count; i++)
                 {
                     var tag = EventData(events, i);
@@ -155,6 +183,9 @@ internal sealed unsafe class EventLoop : IDisposable
                 // Closed only here, between batches: an event already taken for a socket is handled
                 // before its descriptor (and the handle in the event's tag) goes away.
                 CloseQueued();
+                Volatile.Write(ref _busyTicks, _busyTicks + (Stopwatch.GetTimestamp() - busySince));
+                Volatile.Write(ref _wakeups, _wakeups + 1);
+                Volatile.Write(ref _events, _events + count);
             }
         }
         finally

@@ -208,6 +208,7 @@ internal sealed class EventLoopConnection : ConnectionContext,
             _closed = true;
         }
 
+        _loop.ConnectionRemoved();
         EndInput(null);
         _socket.Dispose();
         if (_handle.IsAllocated)

@@ -20,6 +20,9 @@ internal sealed class EventLoopTransport : IDisposable
     private readonly PipeOptions _outputOptions;
     private EventLoop[]? _loops;
     private int _next;
+    private long _acceptOutOfResources;
+    private long _acceptReset;
+    private long _adoptFailed;
 
     /// <summary>The output pipe's pause threshold: what a session can have written and not yet sent
     /// beyond the bytes its queue accounts for.</summary>
@@ -52,6 +55,30 @@ internal sealed class EventLoopTransport : IDisposable
 
     /// <summary>How many loop threads run (0 until the first listener binds).</summary>
     public int LoopCount => Volatile.Read(ref _loops)?.Length ?? 0;
+
+    /// <summary>Accepts that failed since start, by cause, over every listener this transport serves.</summary>
+    public AcceptErrors AcceptErrors => new(
+        Interlocked.Read(ref _acceptOutOfResources),
+        Interlocked.Read(ref _acceptReset),
+        Interlocked.Read(ref _adoptFailed));
+
+    /// <summary>Each loop's counters; empty until a listener has been bound.</summary>
+    public EventLoopCounters[] Counters()
+    {
+        var loops = Volatile.Read(ref _loops);
+        if (loops is null)
+        {
+            return [];
+        }
+
+        var counters = new EventLoopCounters[loops.Length];
+        for (var i = 0; i < loops.Length; i++)
+        {
+            counters[i] = loops[i].Counters();
+        }
+
+        return counters;
+    }
 
     public IConnectionListener Bind(IPEndPoint endpoint)
     {
@@ -99,6 +126,7 @@ internal sealed class EventLoopTransport : IDisposable
             var loop = loops[(int)((uint)Interlocked.Increment(ref _next) % (uint)loops.Length)];
             var connection = new EventLoopConnection(socket, loop, _inputOptions, _outputOptions, _logger);
             connection.Start();
+            loop.ConnectionAdded();
             return connection;
         }
         catch
@@ -184,6 +212,7 @@ internal sealed class EventLoopTransport : IDisposable
                 catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
                 {
                     // At the file-descriptor limit (or out of kernel memory): wait, then try again.
+                    Interlocked.Increment(ref transport._acceptOutOfResources);
                     if (_outOfResourcesWarnings.TryTake())
                     {
                         transport._logger.AcceptOutOfResources(EndPoint, ex.Message, (int)OutOfResourcesRetry.TotalMilliseconds);
@@ -203,6 +232,7 @@ internal sealed class EventLoopTransport : IDisposable
                 catch (SocketException)
                 {
                     // A connection reset before it was accepted: take the next one.
+                    Interlocked.Increment(ref transport._acceptReset);
                     continue;
                 }
 
@@ -213,6 +243,7 @@ internal sealed class EventLoopTransport : IDisposable
                 catch (Exception ex) when (ex is SocketException or IOException)
                 {
                     // The client went away between accept and registration.
+                    Interlocked.Increment(ref transport._adoptFailed);
                     continue;
                 }
             }
