@@ -96,7 +96,7 @@ internal static class DevicesApi
             ? TypedResults.Ok(WithPending(registry, sessions.WithClusterState([device])[0]))
             : bad ?? ApiResults.NotFound($"There is no registered device '{id}'.");
 
-    private static async Task<Results<Ok<DeviceInfo>, ProblemHttpResult>> UpdateAsync(string id, DeviceUpdateRequest? request, DeviceRegistry registry, AuditLog audit, HttpContext http)
+    private static async Task<Results<Ok<DeviceInfo>, ProblemHttpResult>> UpdateAsync(string id, DeviceUpdateRequest? request, DeviceRegistry registry, IDeviceEdits edits, AuditLog audit, HttpContext http)
     {
         var actor = ApiResults.Actor(http);
         var problem = !TryCheckId(id, out var bad) ? bad!.ProblemDetails.Detail
@@ -130,10 +130,16 @@ internal static class DevicesApi
         }.OfType<string>());
         await audit.WriteAsync(AuditEvent.ForCommand(actor, AuditAction.UpdateDevice, AuditResult.Allowed, null, null, null, $"Device '{Cut(id)}': {what}."));
         var updated = registry.Store.Update(id, request.Alias, tags, request.Notes);
-        return updated is null ? ApiResults.NotFound($"There is no registered device '{id}'.") : TypedResults.Ok(WithPending(registry, updated));
+        if (updated is null)
+        {
+            return ApiResults.NotFound($"There is no registered device '{id}'.");
+        }
+
+        edits.Updated(updated);
+        return TypedResults.Ok(WithPending(registry, updated));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ForgetAsync(string id, DeviceRegistry registry, AuditLog audit, HttpContext http)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ForgetAsync(string id, DeviceRegistry registry, IDeviceEdits edits, AuditLog audit, HttpContext http)
     {
         var actor = ApiResults.Actor(http);
         if (!TryCheckId(id, out var bad))
@@ -155,6 +161,7 @@ internal static class DevicesApi
             registry.Forgot(id);
         }
 
+        edits.Forgotten(id);
         return TypedResults.NoContent();
     }
 

@@ -45,6 +45,11 @@ internal static class ClusterExtensions
         builder.Services.TryAddSingleton<IClusterView>(services => services.GetRequiredService<RedisClusterDirectory>());
         builder.Services.AddHostedService(services => services.GetRequiredService<RedisClusterDirectory>());
 
+        // An operator's edit of a device (alias, tags, notes, forget) reaches every node's registry.
+        builder.Services.AddSingleton<ClusterDeviceEdits>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<Devices.IDeviceEdits>(services => services.GetRequiredService<ClusterDeviceEdits>()));
+        builder.Services.AddHostedService(services => services.GetRequiredService<ClusterDeviceEdits>());
+
         // A sign-in cookie from one node works on every node: the Data Protection key ring is shared
         // in Redis (PostConfigure: it replaces the data-folder repository the security setup names).
         builder.Services.AddOptions<KeyManagementOptions>()

@@ -9,4 +9,5 @@ namespace KestrelTcp.Server.Cluster;
 [JsonSerializable(typeof(NodeRecord))]
 [JsonSerializable(typeof(DirectoryDelta))]
 [JsonSerializable(typeof(SessionInfo))]
+[JsonSerializable(typeof(DeviceEdit))]
 internal sealed partial class ClusterJson : JsonSerializerContext;

@@ -23,6 +23,12 @@ internal sealed class ClusterKeys(string prefix)
 
     public RedisChannel Directory => RedisChannel.Literal($"{Prefix}:directory");
 
+    /// <summary>Operators' edits of devices (alias, tags, notes, forget), from the node that took them to the others.</summary>
+    public RedisChannel DeviceEdits => RedisChannel.Literal($"{Prefix}:device-edits");
+
+    /// <summary>The latest edit of every edited device (device id to <see cref="DeviceEdit"/>), read by a node at start.</summary>
+    public RedisKey DeviceMeta => $"{Prefix}:device-meta";
+
     public RedisKey Alive(string node) => $"{Prefix}:alive:{node}";
 
     public RedisKey Sessions(string node) => $"{Prefix}:sessions:{node}";

@@ -58,6 +58,9 @@ internal sealed class DeviceRegistry : BackgroundService
     /// <summary>Raised on the writer after each batch is applied (for tests: no polling).</summary>
     public event Action? BatchApplied;
 
+    /// <summary>Raised on the writer with the devices a batch registered for the first time (quick handlers only).</summary>
+    public event Action<IReadOnlyList<string>>? DevicesAdded;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         _store = new DeviceStore(_path);
@@ -115,7 +118,13 @@ internal sealed class DeviceRegistry : BackgroundService
             // Added as a difference: a device forgotten through the API meanwhile keeps its decrement.
             var before = DeviceCount;
             var count = before;
-            var refused = Store.Apply(batch, _cluster.LocalNode, _options.MaxDevices, ref count);
+            var added = DevicesAdded is null ? null : new List<string>();
+            var refused = Store.Apply(batch, _cluster.LocalNode, _options.MaxDevices, ref count, added);
+            if (added is { Count: > 0 })
+            {
+                DevicesAdded?.Invoke(added);
+            }
+
             Interlocked.Add(ref _deviceCount, count - before);
             if (refused is not null)
             {

@@ -99,7 +99,7 @@ internal sealed class DeviceStore : IDisposable
     /// only while there are fewer than <paramref name="maxDevices"/>; the others are returned as refused.
     /// <paramref name="deviceCount"/> is kept up to date.
     /// </summary>
-    public List<string>? Apply(IReadOnlyList<DeviceEvent> batch, string node, int maxDevices, ref long deviceCount)
+    public List<string>? Apply(IReadOnlyList<DeviceEvent> batch, string node, int maxDevices, ref long deviceCount, List<string>? inserted = null)
     {
         List<string>? refused = null;
         lock (_gate)
@@ -137,6 +137,7 @@ internal sealed class DeviceStore : IDisposable
 
                 Run(insert, values);
                 deviceCount++;
+                inserted?.Add(change.DeviceId);
             }
 
             transaction.Commit();

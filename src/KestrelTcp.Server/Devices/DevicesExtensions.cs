@@ -1,5 +1,6 @@
 using KestrelTcp.Server.Hosting;
 using KestrelTcp.Server.Sessions;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace KestrelTcp.Server.Devices;
@@ -19,6 +20,8 @@ internal static class DevicesExtensions
         services.AddSingleton<DeviceRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<DeviceRegistry>());
         services.AddSingleton<DeviceSessions>();
+        // Replaced by the cluster's (Cluster/ClusterDeviceEdits) when clustering is on.
+        services.TryAddSingleton<IDeviceEdits, LocalDeviceEdits>();
         services.AddHostedService<RemotePendingDelivery>();
         services.AddHostedService<RemoteDeviceSightings>();
         return builder;

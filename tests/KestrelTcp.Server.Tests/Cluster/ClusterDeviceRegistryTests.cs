@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using KestrelTcp.Server.Api;
 using KestrelTcp.Server.Devices;
 using KestrelTcp.Testing;
@@ -54,5 +55,51 @@ public sealed class ClusterDeviceRegistryTests
         await again.SendLineAsync("REG,pump-12");
         var back = await WaitForAsync(http, "/api/devices/pump-12", (DeviceInfo d) => d.Online && d.Node == "node-a", Timeout);
         Assert.Equal(2, back.SessionCount);
+    }
+
+    [Fact]
+    public async Task AnEditOnOneNodeReachesTheOthersAndANodeStartedLaterGetsItToo()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var a = await StartNodeAsync(redis, "node-a", Identify);
+        await using var b = await StartNodeAsync(redis, "node-b", Identify);
+        await WaitForAllUpAsync(a, b);
+        using var onA = a.CreateHttpClient();
+        using var onB = b.CreateHttpClient();
+        await using var device = await b.ConnectAsync();
+        await device.SendLineAsync("REG,valve-3");
+        await WaitForAsync(onA, "/api/devices?q=valve-3", (DevicePage p) => p.Items.Any(d => d.Online), Timeout);
+
+        using (var edit = await onA.PatchAsJsonAsync("/api/devices/valve-3", new { alias = "North valve", tags = new[] { "north", "valves" }, notes = "checked 2026-12" }).WaitAsync(Timeout))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, edit.StatusCode);
+        }
+
+        var onOwner = await WaitForAsync(onB, "/api/devices/valve-3", (DeviceInfo d) => d.Alias == "North valve", Timeout);
+        Assert.Equal(["north", "valves"], onOwner.Tags);
+        Assert.Equal("checked 2026-12", onOwner.Notes);
+        var tagged = await WaitForAsync(onB, "/api/devices?tag=north", (DevicePage p) => p.Total == 1, Timeout);
+        Assert.Equal("valve-3", Assert.Single(tagged.Items).Id);
+
+        // A node that starts now lists the device (it is live on b) with the edit kept in Redis.
+        await using var c = await StartNodeAsync(redis, "node-c", Identify);
+        using var onC = c.CreateHttpClient();
+        var late = await WaitForAsync(onC, "/api/devices?q=valve-3", (DevicePage p) => p.Items.Any(d => d.Alias == "North valve"), Timeout);
+        Assert.Equal(["north", "valves"], Assert.Single(late.Items).Tags);
+
+        // Clearing on c clears everywhere; forgetting on a forgets everywhere.
+        using (var clear = await onC.PatchAsJsonAsync("/api/devices/valve-3", new { alias = "", tags = Array.Empty<string>() }).WaitAsync(Timeout))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, clear.StatusCode);
+        }
+
+        await WaitForAsync(onA, "/api/devices?q=valve-3", (DevicePage p) => p.Items.Any(d => d.Alias is null && d.Tags.Count == 0 && d.Notes == "checked 2026-12"), Timeout);
+        using (var forget = await onA.DeleteAsync("/api/devices/valve-3").WaitAsync(Timeout))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, forget.StatusCode);
+        }
+
+        await WaitForAsync(onB, "/api/devices?q=valve-3", (DevicePage p) => p.Total == 0, Timeout);
+        await WaitForAsync(onC, "/api/devices?q=valve-3", (DevicePage p) => p.Total == 0, Timeout);
     }
 }
