@@ -159,16 +159,17 @@ internal sealed class WebhookEndpoint : IAsyncDisposable
             latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (error is null)
             {
-                Interlocked.Increment(ref _delivered);
+                // Logged before counted: whoever sees the count sees the log entry.
                 Record(new WebhookDelivery(item.Id, item.Type, item.SessionId, _time.GetUtcNow(), true, status, attempt, latency, null));
+                Interlocked.Increment(ref _delivered);
                 return;
             }
 
             if (attempt >= _options.MaxAttempts)
             {
-                Interlocked.Increment(ref _droppedAfterRetries);
                 _logger.WebhookGaveUp(Name, item.Id, attempt, error);
                 Record(new WebhookDelivery(item.Id, item.Type, item.SessionId, _time.GetUtcNow(), false, status, attempt, latency, error));
+                Interlocked.Increment(ref _droppedAfterRetries);
                 return;
             }
 
