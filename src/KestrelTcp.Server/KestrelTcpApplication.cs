@@ -1,7 +1,9 @@
 using KestrelTcp.Server.Api;
-using KestrelTcp.Server.Automation.Rules;
 using KestrelTcp.Server.Automation.Outbound;
 using KestrelTcp.Server.Automation.Recording;
+using KestrelTcp.Server.Automation.Rules;
+using KestrelTcp.Server.Automation.Schedules;
+using KestrelTcp.Server.Automation.Webhooks;
 using KestrelTcp.Server.Capacity;
 using KestrelTcp.Server.Cluster;
 using KestrelTcp.Server.Dashboard;
@@ -42,6 +44,8 @@ public static class KestrelTcpApplication
         builder.AddKestrelTcpSecurity();
         builder.AddDashboard();
         builder.AddKestrelTcpMetrics();
+        builder.AddSchedules();
+        builder.AddWebhooks();
         builder.AddKestrelTcpCapacity();
         builder.AddOutboundConnections();
         builder.AddRecordings();

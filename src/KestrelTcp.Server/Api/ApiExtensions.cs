@@ -30,6 +30,8 @@ internal static class ApiExtensions
         api.MapFramingLabApi();
         api.MapConnectionsApi();
         api.MapRecordingsApi();
+        api.MapSchedulesApi();
+        api.MapWebhooksApi();
         app.MapOpenApi();
         return app;
     }

@@ -71,4 +71,10 @@ public enum AuditAction
 
     /// <summary>A recording replayed to a session (<c>POST /api/recordings/{name}/replay</c>).</summary>
     ReplayRecording,
+
+    /// <summary>A schedule created, replaced, started, stopped or deleted (<c>/api/schedules</c>).</summary>
+    ChangeSchedule,
+
+    /// <summary>A webhook endpoint added or removed (<c>/api/webhooks</c>).</summary>
+    ChangeWebhook,
 }

@@ -17,12 +17,14 @@ internal sealed class SessionRegistry
     private readonly long[] _closeCounts = new long[Enum.GetValues<CloseReason>().Length];
     private readonly Lock _drainGate = new();
     private readonly SessionDurations? _durations;
+    private readonly ISessionObserver? _observer;
     private TaskCompletionSource? _empty;
     private long _openedTotal;
     private int _draining;
 
-    public SessionRegistry(IOptions<KestrelTcpOptions> options, SessionEvents events, DeviceDirectory? devices = null, SessionDurations? durations = null)
+    public SessionRegistry(IOptions<KestrelTcpOptions> options, SessionEvents events, DeviceDirectory? devices = null, SessionDurations? durations = null, ISessionObserver? observer = null)
     {
+        _observer = observer;
         _durations = durations;
         Devices = devices ?? new DeviceDirectory();
         _closed = new RecentlyClosedSessions(options.Value.RecentlyClosedCapacity);
@@ -58,6 +60,7 @@ internal sealed class SessionRegistry
         session.Listener.AddSession(session);
         Interlocked.Increment(ref _openedTotal);
         _events.Publish(new SessionEvent(SessionEventKind.Opened, session));
+        _observer?.Opened(session);
     }
 
     public void Remove(Session session)
@@ -73,6 +76,7 @@ internal sealed class SessionRegistry
         RecordClosed(info);
         _durations?.Record(info);
         _events.Publish(new SessionEvent(SessionEventKind.Closed, session));
+        _observer?.Closed(info);
         if (_sessions.IsEmpty)
         {
             lock (_drainGate)

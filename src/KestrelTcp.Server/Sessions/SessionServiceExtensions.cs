@@ -8,7 +8,7 @@ internal static class SessionServiceExtensions
     {
         builder.Services.AddSingleton<ListenerCatalog>();
         builder.Services.AddSingleton<SessionEvents>();
-        builder.Services.AddSingleton(services => new DeviceDirectory(services.GetService<IDeviceObserver>()));
+        builder.Services.AddSingleton(services => new DeviceDirectory(DeviceObservers.Combine(services.GetServices<IDeviceObserver>())));
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<DescriptorBudget>();
         builder.Services.AddSingleton(services => new HistoryBudget(
