@@ -138,6 +138,25 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task AnAutoReplyRuleHitIsPostedAsARuleEventAfterTheSessionsConnect()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var server = await StartAsync(receiver.Url, new() { ["KestrelTcp:Webhooks:Endpoints:hook:Events"] = "connect,rule" });
+        var rule = await RulesHttp.CreateAsync(server, new { listener = "default", name = "heartbeat", matchKind = "Equals", pattern = "PING", reply = "PONG" });
+        await using var client = await server.ConnectAsync();
+        var sessionId = await server.SessionIdOfAsync(client);
+
+        await client.SendLineAsync("PING");
+        Assert.Equal("PONG", await client.ReceiveLineAsync());
+
+        var connect = await receiver.NextAsync();
+        Assert.Equal(("connect", sessionId), (connect.Type, connect.Text("sessionId")));
+        var hit = await receiver.NextAsync();
+        Assert.Equal(("rule", sessionId, "default"), (hit.Type, hit.Text("sessionId"), hit.Text("listener")));
+        Assert.Equal((rule.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "heartbeat"), (hit.Text("rule"), hit.Text("detail")));
+    }
+
+    [Fact]
     public async Task WebhooksAreAddedListedWithoutSecretsAndRemovedThroughTheApi()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -11,7 +11,7 @@ namespace KestrelTcp.Server.Automation.Webhooks;
 /// each endpoint that wants it, without blocking, awaiting or doing I/O. With no endpoint it returns at
 /// once. <see cref="Publish"/> is the public entry point for other sources (the rules' <c>rule</c> events).
 /// </summary>
-internal sealed class WebhookDispatcher : IHostedService, ISessionObserver, IDeviceObserver, IAsyncDisposable
+internal sealed class WebhookDispatcher : IHostedService, ISessionObserver, IDeviceObserver, Rules.IRuleHitObserver, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, WebhookEndpoint> _endpoints = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _gate = new();
@@ -89,6 +89,17 @@ internal sealed class WebhookDispatcher : IHostedService, ISessionObserver, IDev
         if (Volatile.Read(ref _list).Length != 0)
         {
             Publish(new WebhookEvent(WebhookEvent.NewId(), WebhookEventKind.Identified, _time.GetUtcNow(), session.Id, session.Listener.Name, session.RemoteEndPointText, deviceId, Node: _node));
+        }
+    }
+
+    /// <summary>On the session's read loop, after the rule's reply was queued: queues a <c>rule</c> event
+    /// (the rule's id and name) when an endpoint exists, else returns at the length check.</summary>
+    public void RuleHit(string sessionId, string? deviceId, string listener, long ruleId, string ruleName)
+    {
+        if (Volatile.Read(ref _list).Length != 0)
+        {
+            Publish(new WebhookEvent(WebhookEvent.NewId(), WebhookEventKind.Rule, _time.GetUtcNow(), sessionId, listener, DeviceId: deviceId, Node: _node,
+                Rule: ruleId.ToString(System.Globalization.CultureInfo.InvariantCulture), Detail: ruleName));
         }
     }
 

@@ -1,5 +1,6 @@
 using KestrelTcp.Server.Hosting;
 using KestrelTcp.Server.Sessions;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace KestrelTcp.Server.Automation.Webhooks;
@@ -17,6 +18,9 @@ internal static class WebhooksExtensions
         services.AddSingleton<WebhookDispatcher>();
         services.AddSingleton<ISessionObserver>(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<IDeviceObserver>(sp => sp.GetRequiredService<WebhookDispatcher>());
+        // Rule hits become "rule" events (RuleService takes the observer when one is registered; TryAdd: a
+        // test may register its own first).
+        services.TryAddSingleton<Rules.IRuleHitObserver>(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         return builder;
     }
