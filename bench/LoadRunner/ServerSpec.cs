@@ -7,10 +7,17 @@ internal sealed record ServerSpec(string Key, string Title, Func<int, int, strin
     public const string KestrelTcpPooled = "kestreltcp-pooled";
     public const string Bare = "bare";
     public const string KestrelTcpClustered = "kestreltcp-cluster";
+    public const string KestrelTcpNoMetrics = "kestreltcp-nometrics";
 
     public static readonly ServerSpec[] All =
     [
         new(KestrelTcp, "KestrelTcp (Echo, history on, dashboard watching)", (port, httpPort, data) => KestrelTcpServer(port, httpPort, data, inline: true)),
+        new(KestrelTcpNoMetrics, "KestrelTcp, metrics off (KestrelTcp:Metrics:Enabled=false; same features otherwise)", (port, httpPort, data) =>
+        {
+            var (file, arguments, environment) = KestrelTcpServer(port, httpPort, data, inline: true);
+            environment["KestrelTcp__Metrics__Enabled"] = "false";
+            return (file, arguments, environment);
+        }),
         new(KestrelTcpPooled, "KestrelTcp, InlineScheduling off (same features)", (port, httpPort, data) => KestrelTcpServer(port, httpPort, data, inline: false)),
         new(Bare, "bare Kestrel framed echo (baseline)", (port, _, _) => ("dotnet", [Paths.BareKestrel, port.ToString(System.Globalization.CultureInfo.InvariantCulture)], [])),
         new("node", "Node.js 20 net", (port, _, _) => ("node", [Paths.NodeEcho, port.ToString(System.Globalization.CultureInfo.InvariantCulture)], [])),
@@ -18,7 +25,7 @@ internal sealed record ServerSpec(string Key, string Title, Func<int, int, strin
     ];
 
     /// <summary>One of the KestrelTcp rows: started with an operator API key and watched by a dashboard client.</summary>
-    public bool IsKestrelTcp => Key is KestrelTcp or KestrelTcpPooled or KestrelTcpClustered;
+    public bool IsKestrelTcp => Key is KestrelTcp or KestrelTcpPooled or KestrelTcpClustered or KestrelTcpNoMetrics;
 
     /// <summary>The first KestrelTcp row with clustering on: a member of the cluster on <paramref name="redis"/>,
     /// under a fresh node name each run (a killed node's name stays claimed until its heartbeat expires).</summary>
