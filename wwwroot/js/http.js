@@ -16,6 +16,32 @@ export async function getJson(path) {
   return response.json();
 }
 
+/**
+ * A JSON call (body sent as JSON when given) for the tabs that change things. A refusal throws an
+ * HttpError carrying the server's ProblemDetails detail, which the tab shows as text; 204 gives null.
+ */
+export async function callApi(method, path, body) {
+  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+
+  const response = await fetch(path, init);
+  if (response.status === 401) goToSignIn();
+  if (!response.ok) {
+    let detail = `${method} ${path}: ${response.status}`;
+    try {
+      detail = (await response.json()).detail ?? detail;
+    } catch {
+      // No ProblemDetails body: keep the status.
+    }
+    throw new HttpError(response.status, detail);
+  }
+
+  return response.status === 204 ? null : response.json();
+}
+
 /** Who is signed in: { name, role: 'Viewer' | 'Operator', kind, expiresAt }. */
 export const currentUser = () => getJson('/auth/me');
 

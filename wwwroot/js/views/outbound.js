@@ -1,38 +1,14 @@
 // The Outbound tab: devices that are TCP servers, which the server dials (GET/POST/DELETE /api/connections).
 // Add a target with a framing, see each connection's state, start, stop and remove it. Names, targets and
 // errors are text from outside: they go into the page through textContent only.
-import { goToSignIn } from '../auth-redirect.js';
 import { byId, el, setHidden, setText } from '../dom.js';
 import { count } from '../format.js';
-import { getJson, HttpError } from '../http.js';
+import { callApi, getJson } from '../http.js';
 import { canOperate, isLive, on } from '../state.js';
 import { isTabShown, onTabShown } from './tabs.js';
 
 /** How often the shown tab refreshes (states change on the server: backoff, redial). */
 const REFRESH_MS = 2000;
-
-/** A JSON call whose refusal throws an HttpError with the server's ProblemDetails detail. */
-export async function callApi(method, path, body) {
-  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
-  if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-
-  const response = await fetch(path, init);
-  if (response.status === 401) goToSignIn();
-  if (!response.ok) {
-    let detail = `${method} ${path}: ${response.status}`;
-    try {
-      detail = (await response.json()).detail ?? detail;
-    } catch {
-      // No ProblemDetails body: keep the status.
-    }
-    throw new HttpError(response.status, detail);
-  }
-
-  return response.status === 204 ? null : response.json();
-}
 
 const connection = (name) => `/api/connections/${encodeURIComponent(name)}`;
 

@@ -3,9 +3,8 @@
 // frames to a chosen session, delete. File names come from the server; they go into the page as text.
 import { byId, el, setHidden, setText } from '../dom.js';
 import { bytes, count } from '../format.js';
-import { getJson } from '../http.js';
+import { callApi, getJson } from '../http.js';
 import { canOperate, isLive, on, store } from '../state.js';
-import { callApi } from './outbound.js';
 import { isTabShown, onTabShown } from './tabs.js';
 
 const REFRESH_MS = 3000;

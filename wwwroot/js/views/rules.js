@@ -1,38 +1,15 @@
 // The Rules tab: auto-reply rules per listener (GET/POST/PUT/DELETE /api/rules...). Patterns, replies and
 // names are operator input and shown as text only; refusals show the server's ProblemDetails detail next
 // to the form.
-import { goToSignIn } from '../auth-redirect.js';
 import { byId, el, setHidden, setText } from '../dom.js';
 import { count, when } from '../format.js';
-import { getJson, HttpError } from '../http.js';
+import { callApi, getJson } from '../http.js';
 import { on, store } from '../state.js';
 import { onTabShown } from './tabs.js';
 
 let rules = [];
 let editing = null;
 let request = 0;
-
-async function call(method, path, body) {
-  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
-  if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-
-  const response = await fetch(path, init);
-  if (response.status === 401) goToSignIn();
-  if (!response.ok) {
-    let detail = `${method} ${path}: ${response.status}`;
-    try {
-      detail = (await response.json()).detail ?? detail;
-    } catch {
-      // No ProblemDetails body: keep the status.
-    }
-    throw new HttpError(response.status, detail);
-  }
-
-  return response.status === 204 ? null : response.json();
-}
 
 const isOperator = () => store.user?.role === 'Operator';
 const listener = () => byId('rules-listener').value;
@@ -161,17 +138,17 @@ async function save() {
     record: byId('rules-record').checked,
   };
   const ok = await act(() => editing
-    ? call('PUT', `/api/rules/${editing.id}`, { ...body, order: editing.order, enabled: editing.enabled })
-    : call('POST', '/api/rules', body));
+    ? callApi('PUT', `/api/rules/${editing.id}`, { ...body, order: editing.order, enabled: editing.enabled })
+    : callApi('POST', '/api/rules', body));
   if (ok) edit(null);
 }
 
-const toggle = (rule) => act(() => call('POST', `/api/rules/${rule.id}/${rule.enabled ? 'disable' : 'enable'}`));
-const remove = (rule) => act(() => call('DELETE', `/api/rules/${rule.id}`));
+const toggle = (rule) => act(() => callApi('POST', `/api/rules/${rule.id}/${rule.enabled ? 'disable' : 'enable'}`));
+const remove = (rule) => act(() => callApi('DELETE', `/api/rules/${rule.id}`));
 
 function move(index, delta) {
   const ids = rules.map((r) => r.id);
   const [id] = ids.splice(index, 1);
   ids.splice(index + delta, 0, id);
-  return act(() => call('POST', '/api/rules/reorder', { listener: listener(), ids }));
+  return act(() => callApi('POST', '/api/rules/reorder', { listener: listener(), ids }));
 }

@@ -1,30 +1,9 @@
 // The Schedules tab: every schedule with its next run and last result; create or edit one (the form),
 // start, stop, run now and delete (Operators). Schedule fields are text only in the page.
-import { goToSignIn } from '../auth-redirect.js';
 import { byId, el, setText } from '../dom.js';
-import { getJson, HttpError } from '../http.js';
+import { callApi, getJson } from '../http.js';
 import { on, store } from '../state.js';
 import { isTabShown, onTabShown } from './tabs.js';
-
-async function call(method, path, body) {
-  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
-  if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const response = await fetch(path, init);
-  if (response.status === 401) goToSignIn();
-  if (!response.ok) {
-    let detail = `${method} ${path}: ${response.status}`;
-    try {
-      detail = (await response.json()).detail ?? detail;
-    } catch {
-      // No ProblemDetails body: keep the status.
-    }
-    throw new HttpError(response.status, detail);
-  }
-  return response.status === 204 ? null : response.json();
-}
 
 const path = (id) => `/api/schedules/${encodeURIComponent(id)}`;
 const isOperator = () => store.user?.role === 'Operator';
@@ -104,8 +83,8 @@ async function onClick(event) {
       fillForm(schedules.find((s) => s.id === id));
       return;
     }
-    if (action === 'delete') await call('DELETE', path(id));
-    else await call('POST', `${path(id)}/${action}`);
+    if (action === 'delete') await callApi('DELETE', path(id));
+    else await callApi('POST', `${path(id)}/${action}`);
     setText(byId('schedules-status'), `${action} ${id}: done`);
   } catch (error) {
     setText(byId('schedules-status'), error.message);
@@ -149,7 +128,7 @@ async function onSubmit(event) {
   if (kind === 'once') body.at = byId('schedule-at').value;
   try {
     const exists = id && schedules.some((s) => s.id === id);
-    const saved = exists ? await call('PUT', path(id), body) : await call('POST', '/api/schedules', body);
+    const saved = exists ? await callApi('PUT', path(id), body) : await callApi('POST', '/api/schedules', body);
     setText(byId('schedules-status'), `Saved ${saved.id}: next run ${time(saved.nextRunAt)}`);
   } catch (error) {
     setText(byId('schedules-status'), error.message);

@@ -1,30 +1,9 @@
 // The Webhooks tab: every endpoint with its counters (never its secret), its delivery log, and adding or
 // removing endpoints (Operators). URLs and errors are text only in the page.
-import { goToSignIn } from '../auth-redirect.js';
 import { byId, el, setText } from '../dom.js';
-import { getJson, HttpError } from '../http.js';
+import { callApi, getJson } from '../http.js';
 import { on, store } from '../state.js';
 import { isTabShown, onTabShown } from './tabs.js';
-
-async function call(method, path, body) {
-  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
-  if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const response = await fetch(path, init);
-  if (response.status === 401) goToSignIn();
-  if (!response.ok) {
-    let detail = `${method} ${path}: ${response.status}`;
-    try {
-      detail = (await response.json()).detail ?? detail;
-    } catch {
-      // No ProblemDetails body: keep the status.
-    }
-    throw new HttpError(response.status, detail);
-  }
-  return response.status === 204 ? null : response.json();
-}
 
 const isOperator = () => store.user?.role === 'Operator';
 let selected = null;
@@ -99,7 +78,7 @@ async function onClick(event) {
   const name = button.closest('tr').dataset.name;
   try {
     if (button.dataset.action === 'log') selected = name;
-    else await call('DELETE', `/api/webhooks/${encodeURIComponent(name)}`);
+    else await callApi('DELETE', `/api/webhooks/${encodeURIComponent(name)}`);
   } catch (error) {
     setText(byId('webhooks-status'), error.message);
   }
@@ -110,7 +89,7 @@ async function onSubmit(event) {
   event.preventDefault();
   const events = [...document.querySelectorAll('#webhook-form input[name="webhook-event"]:checked')].map((i) => i.value);
   try {
-    await call('POST', '/api/webhooks', { name: byId('webhook-name').value, url: byId('webhook-url').value, secret: byId('webhook-secret').value, events });
+    await callApi('POST', '/api/webhooks', { name: byId('webhook-name').value, url: byId('webhook-url').value, secret: byId('webhook-secret').value, events });
     byId('webhook-secret').value = '';
     setText(byId('webhooks-status'), 'Added.');
   } catch (error) {
